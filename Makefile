@@ -1,0 +1,33 @@
+# 均衡 junheng — `make site` builds the site from the shipped data, `make test` runs every test.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: site test env lock sample bench clean
+
+$(BIN)/junheng: requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+env: $(BIN)/junheng
+
+site: env
+	$(BIN)/junheng build
+
+test: env
+	$(BIN)/python -m pytest
+
+# regenerate the illustrative tables from the seeded script (staff edit the CSVs, not the script)
+sample: env
+	$(BIN)/python -m pipeline.synth --out datasets
+
+bench: env
+	$(BIN)/python bench/run.py
+
+lock:
+	uv pip compile requirements.in -o requirements.lock --generate-hashes --python-version 3.11 --no-header
+
+clean:
+	rm -rf build

@@ -1,0 +1,137 @@
+"""Turn command-line arguments into calls of the pipeline's library API (validate, compute, build, serve)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+CONTEXT = dict(help_option_names=["-h", "--help"], max_content_width=100)
+
+
+def _data_dir(f):
+    return click.option("--data-dir", type=click.Path(path_type=Path, file_okay=False), default=Path("datasets"),
+                        show_default=True, help="数据文件夹（含 datapackage.json 与各 CSV）。")(f)
+
+
+def _out(f):
+    return click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("build"),
+                        show_default=True, help="输出文件夹。")(f)
+
+
+def _print_report(report, fmt: str) -> None:
+    from .report import RENDERERS
+
+    click.echo(RENDERERS[fmt](report))
+
+
+def _validated(data_dir: Path, fmt: str = "text", quiet_if_valid: bool = True):
+    from .validate import validate
+
+    v = validate(data_dir)
+    if not v.valid or not quiet_if_valid or v.report.warnings:
+        _print_report(v.report, fmt)
+    return v
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(package_name="junheng", prog_name="junheng")
+def main() -> None:
+    """均衡（junheng）：县域义务教育优质均衡发展监测数据的校验、计算与发布。
+
+    \b
+    示例：
+      junheng validate                 校验 datasets/ 中的数据
+      junheng compute                  计算全部指标，写入 build/data/
+      junheng build                    校验、计算并生成网站到 build/site/
+      junheng serve                    本地预览网站
+    """
+
+
+@main.command(context_settings=CONTEXT)
+@_data_dir
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "markdown"]), default="text",
+              show_default=True, help="text 供人阅读（中文）；json 供程序；github 为拉取请求行内标注；markdown 为作业摘要。")
+def validate(data_dir: Path, fmt: str) -> None:
+    """校验数据：表结构（类型、必填、范围、取值、主键与外键）和逻辑关系。
+
+    退出码：0 通过（可有警告），1 数据有错误，2 用法错误。
+
+    \b
+    示例：
+      junheng validate
+      junheng validate --data-dir 其他县/datasets --format markdown
+    """
+    v = _validated(data_dir, fmt, quiet_if_valid=False)
+    sys.exit(0 if v.valid else 1)
+
+
+@main.command(context_settings=CONTEXT)
+@_data_dir
+@_out
+def compute(data_dir: Path, out: Path) -> None:
+    """先校验，再计算全部指标与结论，写入 OUT/data/*.parquet。数据有错误时退出码为 1。
+
+    \b
+    示例：
+      junheng compute
+      junheng compute --out /tmp/junheng
+    """
+    from .compute import compute as run
+
+    v = _validated(data_dir)
+    if not v.valid:
+        sys.exit(1)
+    written = run(v, out / "data")
+    click.echo(f"已写入 {len(written)} 个表到 {out / 'data'}：{'、'.join(p.name for p in written)}")
+
+
+@main.command(context_settings=CONTEXT)
+@_data_dir
+@_out
+def build(data_dir: Path, out: Path) -> None:
+    """校验、计算并生成网站到 OUT/site/。构建失败时保留原有网站不变。
+
+    \b
+    示例：
+      junheng build
+      junheng build --data-dir tests/fixtures/minimal --out /tmp/site-test
+    """
+    from .site import build as run
+
+    v = _validated(data_dir)
+    if not v.valid:
+        sys.exit(1)
+    try:
+        site = run(v, out)
+    except RuntimeError as e:  # the builder reports in Chinese; the previous site stays
+        click.echo(str(e), err=True)
+        sys.exit(1)
+    click.echo(f"网站已生成：{site}")
+
+
+@main.command(context_settings=CONTEXT)
+@_out
+@click.option("--port", type=int, default=8000, show_default=True, help="端口。")
+def serve(out: Path, port: int) -> None:
+    """在本机预览已生成的网站（先运行 junheng build）。
+
+    \b
+    示例：
+      junheng serve --port 8080
+    """
+    import functools
+    import http.server
+
+    root = out / "site"
+    if not (root / "index.html").is_file():
+        click.echo(f"{root} 中还没有网站，请先运行 junheng build。", err=True)
+        sys.exit(2)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    click.echo(f"预览地址：http://127.0.0.1:{port}/ （按 Ctrl+C 停止）")
+    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as httpd:
+        try:
+            httpd.serve_forever()
+        except KeyboardInterrupt:
+            pass

@@ -1,0 +1,227 @@
+"""Turn a data folder (descriptor + CSV files) into tables of text cells, reporting every unreadable file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .report import ERROR, Finding, Report
+from .schemas import TABLES, TableSchema
+
+MAX_BYTES = int(os.environ.get("JUNHENG_MAX_BYTES", 512 * 1024 * 1024))   # one CSV; larger ones are refused
+DESCRIPTOR = "datapackage.json"
+ROW = "_row"          # the spreadsheet row number of each record (header = row 1)
+
+
+@dataclass
+class Package:
+    root: Path
+    descriptor: dict
+    paths: dict[str, Path]
+
+    @property
+    def illustrative(self) -> bool:
+        return bool(self.descriptor.get("illustrative"))
+
+
+def display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def col_letter(i: int) -> str:
+    s = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def load_package(root: Path, report: Report) -> Package | None:
+    """Read the descriptor; refuse table paths that leave the data folder."""
+    dp = root / DESCRIPTOR
+    shown = display_path(dp)
+    if not root.is_dir():
+        report.add(Finding(ERROR, "no-data-dir", display_path(root), "数据文件夹不存在。", "请检查 --data-dir 参数。"))
+        return None
+    if not dp.is_file():
+        report.add(Finding(ERROR, "no-descriptor", shown, "数据文件夹中缺少 datapackage.json（数据包描述文件）。",
+                           "请从仓库的 datasets/datapackage.json 复制一份并按实际表格修改。"))
+        return None
+    try:
+        desc = json.loads(dp.read_text(encoding="utf-8-sig"))
+        resources = desc["resources"]
+        assert isinstance(resources, list)
+    except (ValueError, KeyError, AssertionError, UnicodeDecodeError) as e:
+        report.add(Finding(ERROR, "bad-descriptor", shown, f"datapackage.json 不是有效的数据包描述文件（{type(e).__name__}）。",
+                           "请用 JSON 校验工具检查括号和逗号，或从仓库恢复该文件。"))
+        return None
+    paths: dict[str, Path] = {}
+    real_root = root.resolve()
+    for i, res in enumerate(resources):
+        name = res.get("name") if isinstance(res, dict) else None
+        rel = res.get("path") if isinstance(res, dict) else None
+        where = f"resources 第 {i + 1} 项"
+        if name not in TABLES:
+            report.add(Finding(ERROR, "unknown-resource", shown, f"{where} 的表名「{name}」不是已定义的表。",
+                               f"表名必须是以下之一：{'、'.join(TABLES)}。"))
+            continue
+        if not isinstance(rel, str) or not rel:
+            report.add(Finding(ERROR, "bad-path", shown, f"{where}（{name}）缺少 path。", f"请写成 \"{name}.csv\"。"))
+            continue
+        if "://" in rel or rel.startswith(("/", "\\")) or (len(rel) > 1 and rel[1] == ":") or ".." in Path(rel).parts:
+            report.add(Finding(ERROR, "unsafe-path", shown, f"{where}（{name}）的路径「{rel}」指向数据文件夹之外（网址、绝对路径或 ..）。",
+                               f"表格必须放在数据文件夹内，请写成 \"{name}.csv\"。"))
+            continue
+        target = (root / rel)
+        if target.exists() and not str(target.resolve()).startswith(str(real_root) + os.sep):
+            report.add(Finding(ERROR, "unsafe-path", shown, f"{where}（{name}）的路径「{rel}」是指向数据文件夹之外的链接。",
+                               "请把真实文件复制到数据文件夹内，不要使用符号链接。"))
+            continue
+        if name in paths:
+            report.add(Finding(ERROR, "duplicate-resource", shown, f"表「{name}」在 resources 中出现了两次。", "请删除重复的一项。"))
+            continue
+        paths[name] = target
+    for name in TABLES:
+        if name not in paths and not any(f.code in ("unsafe-path", "bad-path") for f in report.findings):
+            report.add(Finding(ERROR, "missing-resource", shown, f"datapackage.json 中没有列出表「{name}」。",
+                               f"请在 resources 中加入 {{\"name\": \"{name}\", \"path\": \"{name}.csv\"}}。"))
+    return Package(root, desc, paths)
+
+
+def _decode(raw: bytes, shown: str, report: Report) -> str | None:
+    if raw.startswith(b"PK\x03\x04"):
+        report.add(Finding(ERROR, "xlsx-as-csv", shown, "这个文件实际上是 Excel 工作簿（.xlsx），只是扩展名改成了 .csv。",
+                           "请在 Excel 或 WPS 中打开它，选择“另存为”→“CSV UTF-8（逗号分隔）”，或运行 junheng import 导入工作簿。"))
+        return None
+    if raw.startswith(b"\xd0\xcf\x11\xe0"):
+        report.add(Finding(ERROR, "xls-as-csv", shown, "这个文件实际上是旧版 Excel 文件（.xls），只是扩展名改成了 .csv。",
+                           "请在 Excel 或 WPS 中打开它，选择“另存为”→“CSV UTF-8（逗号分隔）”。"))
+        return None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        report.add(Finding(ERROR, "utf16", shown, "文件是 UTF-16 编码（Excel 的“Unicode 文本”格式）。",
+                           "请在 Excel 中选择“另存为”→“CSV UTF-8（逗号分隔）”。"))
+        return None
+    if b"\x00" in raw:
+        row = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        report.add(Finding(ERROR, "binary", shown, "文件中含有空字节（NUL），不是文本格式的 CSV。",
+                           "请确认上传的是 CSV 文本文件；可在 Excel 中另存为“CSV UTF-8（逗号分隔）”。", row=row))
+        return None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        row = raw[: e.start].count(b"\n") + 1
+        try:
+            raw.decode("gb18030")
+            report.add(Finding(ERROR, "gbk", shown, "文件是 GBK（GB2312/GB18030）编码，不是 UTF-8。中文版 Excel 直接“另存为 CSV”就会得到这种编码。",
+                               "请在 Excel 中选择“另存为”→“CSV UTF-8（逗号分隔）”，或在 WPS/记事本中另存为 UTF-8 编码；也可运行 junheng import 自动转换。",
+                               row=row))
+        except UnicodeDecodeError:
+            report.add(Finding(ERROR, "encoding", shown, f"文件不是 UTF-8 编码，第 {row} 行附近有无法识别的字节。",
+                               "请用 Excel 或 WPS 打开后另存为“CSV UTF-8（逗号分隔）”。", row=row))
+        return None
+
+
+def read_table(name: str, path: Path, schema: TableSchema, report: Report) -> pd.DataFrame | None:
+    """Read one CSV into a DataFrame of stripped text cells (column ROW = spreadsheet row)."""
+    shown = display_path(path)
+    if not path.is_file():
+        report.add(Finding(ERROR, "missing-file", shown, f"找不到表「{name}」（{schema.title}）的文件。",
+                           f"请把 {path.name} 放进数据文件夹，或更正 datapackage.json 中的 path。"))
+        return None
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        report.add(Finding(ERROR, "too-large", shown, f"文件有 {size / 2**20:,.0f} MB，超过单个表格 {MAX_BYTES / 2**20:,.0f} MB 的上限。",
+                           "请确认没有误传其他文件；如确需处理超大表格，请设置环境变量 JUNHENG_MAX_BYTES 提高上限。"))
+        return None
+    raw = path.read_bytes()
+    if not raw.strip(b" \t\r\n\xef\xbb\xbf"):
+        report.add(Finding(ERROR, "empty-file", shown, "文件是空的，连表头都没有。",
+                           f"请至少保留第 1 行表头：{','.join(schema.names)}"))
+        return None
+    text = _decode(raw, shown, report)
+    if text is None:
+        return None
+    first = text.split("\n", 1)[0]
+    if "," not in first and ("\t" in first or ";" in first or "；" in first):
+        sep = "制表符（Tab）" if "\t" in first else "分号"
+        report.add(Finding(ERROR, "delimiter", shown, f"文件用{sep}分隔各列，而不是英文逗号。", "请在 Excel 中另存为“CSV UTF-8（逗号分隔）”。", row=1))
+        return None
+    try:
+        records = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as e:
+        report.add(Finding(ERROR, "csv-syntax", shown, f"CSV 格式错误：{e}。", "请检查引号是否成对出现。"))
+        return None
+    header = [h.strip() for h in records[0]]
+    ok = _check_header(header, schema, shown, report)
+    if not ok:
+        return None
+    width = len(header)
+    rows, rownums = [], []
+    for i, rec in enumerate(records[1:], start=2):
+        if not rec or all(not c.strip() for c in rec):
+            if i == len(records) and not rec:
+                continue
+            report.add(Finding(ERROR, "blank-row", shown, "这一行是空行。", "请删除空行（数据之间不能有空行）。", row=i))
+            continue
+        if len(rec) != width:
+            report.add(Finding(ERROR, "row-width", shown,
+                               f"这一行有 {len(rec)} 个单元格，而表头有 {width} 列，整行可能错位了。",
+                               "请检查是否有单元格中多了英文逗号（含逗号的内容需用英文双引号括起来）、多了或少了一格。",
+                               row=i, value=",".join(rec)))
+            continue
+        rows.append([c.strip() for c in rec])
+        rownums.append(i)
+    df = pd.DataFrame(rows, columns=header, dtype=object) if rows else pd.DataFrame({h: pd.Series(dtype=object) for h in header})
+    df[ROW] = rownums
+    return df
+
+
+def _check_header(header: list[str], schema: TableSchema, shown: str, report: Report) -> bool:
+    names = schema.names
+    by_title = {f.title: f.name for f in schema.fields}
+    by_title.update({f.title.split("（")[0]: f.name for f in schema.fields})
+    ok = True
+    seen = set()
+    for i, h in enumerate(header):
+        letter = col_letter(i)
+        if h in seen:
+            report.add(Finding(ERROR, "duplicate-column", shown, f"列名「{h}」出现了不止一次。", "请删除重复的列。",
+                               row=1, column=h, column_letter=letter))
+            ok = False
+        seen.add(h)
+        if h in names:
+            continue
+        ok = False
+        if h in by_title:
+            report.add(Finding(ERROR, "chinese-header", shown, f"表头使用了中文名称「{h}」。",
+                               f"第 1 行必须使用英文字段名：请把它改为 {by_title[h]}（中文名称只用于说明，见数据字典）。",
+                               row=1, column=h, column_letter=letter))
+        elif not h:
+            report.add(Finding(ERROR, "empty-header", shown, "这一列没有列名。", "请删除这一列（包括下面的所有单元格），或填写正确的英文字段名。",
+                               row=1, column_letter=letter))
+        else:
+            close = [n for n in names if n not in header and (n.replace("_", "") == h.lower().replace("_", "").replace(" ", "") or h.lower() in n)]
+            hint = f"是否应为 {close[0]}？" if close else f"本表的列应为：{', '.join(names)}。"
+            report.add(Finding(ERROR, "unknown-column", shown, f"列名「{h}」不是本表（{schema.title}）定义的字段。",
+                               hint + " 如需新增字段，请先在 schemas/ 中定义。", row=1, column=h, column_letter=letter))
+    for n in names:
+        if n not in header:
+            fld = schema.field(n)
+            renamed = any(h in by_title and by_title[h] == n for h in header)
+            if not renamed:
+                report.add(Finding(ERROR, "missing-column", shown, f"缺少列 {n}（{fld.title}）。",
+                                   f"请在第 1 行加上列名 {n}，并在每一行填写{fld.title}。", row=1, column=n, column_title=fld.title))
+            ok = False
+    return ok

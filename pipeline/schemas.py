@@ -1,0 +1,63 @@
+"""Turn `schemas/*.json` (the one definition of every field) into field lookups for the pipeline."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+
+# the order tables are validated, computed and listed in downloads
+TABLES = (
+    "county", "towns", "schools", "school_levels", "school_facilities", "special_rooms", "school_finance",
+    "funding_baselines", "county_finance", "teacher_workforce", "access", "cohorts", "disabled_children",
+    "quality_monitoring", "judged_items", "satisfaction", "tasks", "task_updates", "milestones", "standards",
+    "releases",
+)
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str
+    title: str
+    description: str
+    constraints: dict
+
+    @property
+    def required(self) -> bool:
+        return bool(self.constraints.get("required"))
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    name: str
+    title: str
+    description: str
+    fields: tuple[Field, ...]
+    primary_key: tuple[str, ...]
+    foreign_keys: tuple[dict, ...]
+    descriptor: dict
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+    @property
+    def names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+
+@cache
+def load(name: str, schema_dir: Path = SCHEMA_DIR) -> TableSchema:
+    d = json.loads((schema_dir / f"{name}.json").read_text(encoding="utf-8"))
+    fields = tuple(Field(f["name"], f.get("type", "string"), f.get("title", ""), f.get("description", ""),
+                         f.get("constraints", {})) for f in d["fields"])
+    pk = d.get("primaryKey", [])
+    return TableSchema(name, d.get("title", name), d.get("description", ""), fields,
+                       tuple([pk] if isinstance(pk, str) else pk), tuple(d.get("foreignKeys", [])), d)
+
+
+def all_schemas() -> dict[str, TableSchema]:
+    return {n: load(n) for n in TABLES}

@@ -1,0 +1,368 @@
+"""Turn a seed into an illustrative county dataset laid out like `datasets/`.
+
+The shipped sample data is written by this module and committed as CSV; staff edit the CSVs,
+never this script. Every school name ends in （示例） and the descriptor is flagged
+illustrative. The story: in 2021 big town-centre schools are short of sports ground and have
+oversized classes, village schools lack key teachers and music rooms; most gaps close by 2025,
+a few remain.
+
+Run: ``python -m pipeline.synth --out datasets`` (rewrites the illustrative tables only).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+YEARS = list(range(2021, 2026))
+SEED = 20211130
+MARK = "（示例）"
+EVIDENCE_URL = "https://example.org/junheng-sample/"
+
+# thresholds used only to place sample values around them (the engine reads standards.csv)
+_THR = {
+    "小学": dict(R1=4.2, R2=1.0, R3=0.9, R4=4.5, R5=7.5, R6=2000, R7=2.3),
+    "初中": dict(R1=5.3, R2=1.0, R3=0.9, R4=5.8, R5=10.2, R6=2500, R7=2.4),
+    "高中": dict(R1=6.0, R2=1.2, R3=1.0, R4=6.5, R5=11.0, R6=3000, R7=2.5),
+}
+_TOWNS = [
+    ("370321001", "索镇街道", "街道"), ("370321002", "少海街道", "街道"),
+    ("370321101", "起凤镇", "镇"), ("370321102", "田庄镇", "镇"), ("370321103", "荆家镇", "镇"),
+    ("370321104", "马桥镇", "镇"), ("370321105", "新城镇", "镇"), ("370321106", "唐山镇", "镇"),
+    ("370321107", "果里镇", "镇"),
+]
+_LEVELS_OF = {
+    "小学": ["小学"], "教学点": ["小学"], "初中": ["初中"], "九年一贯制学校": ["小学", "初中"],
+    "十二年一贯制学校": ["小学", "初中", "高中"], "完全中学": ["初中", "高中"], "特殊教育学校": ["特殊教育"],
+}
+
+
+@dataclass
+class _School:
+    school_id: str
+    name: str
+    town: str
+    school_type: str
+    area_type: str
+    ownership: str = "公办"
+    is_boarding: bool = False
+    parent_school_id: str = ""
+    opened_year: int | None = None
+    role: str = "normal"          # story role: big, village, normal, new, lagging...
+    students: dict = field(default_factory=dict)   # level -> 2021 students
+    m: dict = field(default_factory=dict)           # indicator -> (m2021, m2025) multiple of threshold
+
+
+def _id(n: int) -> str:
+    return f"21370321{n:02d}"
+
+
+def _schools(rng: random.Random) -> list[_School]:
+    s: list[_School] = []
+    n = iter(range(1, 100))
+    # 索镇街道 (城区): big primary schools, the county's crowded core
+    for k, stu in enumerate([2350, 2180, 1960, 1720, 1480], start=1):
+        s.append(_School(_id(next(n)), f"索镇第{'一二三四五'[k-1]}小学{MARK}", "索镇街道", "小学", "城区", role="big", students={"小学": stu}))
+    s.append(_School(_id(next(n)), f"桓台县第一中学附属初中{MARK}", "索镇街道", "初中", "城区", role="big", students={"初中": 1850}))
+    s.append(_School(_id(next(n)), f"索镇实验初中{MARK}", "索镇街道", "初中", "城区", role="normal", students={"初中": 1380}))
+    s.append(_School(_id(next(n)), f"索镇第二初中{MARK}", "索镇街道", "初中", "城区", role="normal", students={"初中": 1120}))
+    s.append(_School(_id(next(n)), f"索镇实验学校{MARK}", "索镇街道", "九年一贯制学校", "城区", role="big", students={"小学": 1500, "初中": 760}))
+    s.append(_School(_id(next(n)), f"桓台县渔洋中学{MARK}", "索镇街道", "完全中学", "城区", role="normal", students={"初中": 980, "高中": 1250}))
+    s.append(_School(_id(next(n)), f"桓台县特殊教育学校{MARK}", "索镇街道", "特殊教育学校", "城区", is_boarding=True, role="special", students={"特殊教育": 126}))
+    s.append(_School(_id(next(n)), f"桓台县华文学校{MARK}", "索镇街道", "十二年一贯制学校", "城区", ownership="民办", is_boarding=True, role="normal", students={"小学": 640, "初中": 420, "高中": 380}))
+    # 少海街道 (城区)
+    for k, stu in enumerate([2120, 1640, 1260], start=1):
+        s.append(_School(_id(next(n)), f"少海第{'一二三'[k-1]}小学{MARK}", "少海街道", "小学", "城区", role="big" if stu > 1500 else "normal", students={"小学": stu}))
+    s.append(_School(_id(next(n)), f"少海第四小学{MARK}", "少海街道", "小学", "城区", role="new", opened_year=2023, students={"小学": 0}))
+    s.append(_School(_id(next(n)), f"少海初级中学{MARK}", "少海街道", "初中", "城区", role="big", students={"初中": 1560}))
+    s.append(_School(_id(next(n)), f"少海实验学校{MARK}", "少海街道", "九年一贯制学校", "城区", role="normal", students={"小学": 980, "初中": 540}))
+    # the seven towns: a big centre primary (镇区), two village primaries (乡村), a junior school
+    villages = {
+        "起凤镇": ["华沟", "东营"], "田庄镇": ["荆家铺", "王茂"], "荆家镇": ["夏庄", "刘茂"],
+        "马桥镇": ["北营", "陈庄"], "新城镇": ["城南", "后金"], "唐山镇": ["南营", "西孙"], "果里镇": ["前七", "房家"],
+    }
+    for code, town, kind in _TOWNS[2:]:
+        short = town[:-1]
+        s.append(_School(_id(next(n)), f"{short}镇中心小学{MARK}", town, "小学", "镇区", role="big", students={"小学": rng.randint(1300, 1900)}))
+        for v in villages[town]:
+            s.append(_School(_id(next(n)), f"{short}镇{v}小学{MARK}", town, "小学", "乡村", role="village", students={"小学": rng.randint(150, 420)}))
+        s.append(_School(_id(next(n)), f"{short}镇中学{MARK}", town, "初中", "镇区", role="normal", students={"初中": rng.randint(700, 1300)}))
+    s.append(_School(_id(next(n)), f"荆家镇夏庄学校{MARK}", "荆家镇", "九年一贯制学校", "乡村", role="village", students={"小学": 310, "初中": 260}))
+    parent_gl = next(x for x in s if x.name.startswith("果里镇前七"))
+    parent_ts = next(x for x in s if x.name.startswith("唐山镇南营"))
+    s.append(_School(_id(next(n)), f"果里镇前七小学东庄教学点{MARK}", "果里镇", "教学点", "乡村", parent_school_id=parent_gl.school_id, role="village", students={"小学": 38}))
+    s.append(_School(_id(next(n)), f"唐山镇南营小学西村教学点{MARK}", "唐山镇", "教学点", "乡村", parent_school_id=parent_ts.school_id, role="village", students={"小学": 64}))
+    # two village schools stay behind on purpose, so 2025 shows failures too
+    next(x for x in s if x.name.startswith("马桥镇陈庄")).role = "lagging"
+    next(x for x in s if x.name.startswith("索镇第一小学")).role = "landlocked"
+    small = next(x for x in s if x.name.startswith("新城镇后金"))
+    small.students = {"小学": 168}   # under 200, over 100: the G6 floor differs by profile
+    return s
+
+
+def _multiples(sc: _School, rng: random.Random) -> dict:
+    """Each indicator's value as a multiple of its threshold, in 2021 and in 2025."""
+    u = rng.uniform
+    base = {k: (u(1.05, 1.6), u(1.15, 1.7)) for k in ("R1", "R2", "R3", "R4", "R5", "R6", "R7")}
+    if sc.role in ("big", "landlocked"):
+        base["R5"] = (u(0.55, 0.8), u(0.98, 1.25))
+        base["R4"] = (u(0.8, 0.95), u(1.02, 1.2))
+        base["R7"] = (u(0.85, 1.0), u(1.05, 1.3))
+    if sc.role == "landlocked":      # no land in the old town: sports ground stays short
+        base["R5"] = (0.58, 0.79)
+    if sc.role in ("village", "lagging"):
+        base["R2"] = (u(0.25, 0.7), u(1.05, 1.5))
+        base["R7"] = (u(0.6, 0.9), u(1.1, 1.5))
+        base["R6"] = (u(0.7, 0.95), u(1.1, 1.6))
+        base["R4"] = (u(1.4, 2.4), u(1.5, 2.5))
+        base["R5"] = (u(1.6, 3.0), u(1.7, 3.0))
+    if sc.role == "lagging":
+        base["R2"] = (0.3, 0.55)
+        base["R7"] = (0.7, 0.9)
+    if sc.role == "new":
+        base = {k: (v[1], v[1]) for k, v in base.items()}
+    return base
+
+
+def _lerp(pair: tuple, year: int, rng: random.Random) -> float:
+    a, b = pair
+    t = (year - YEARS[0]) / (YEARS[-1] - YEARS[0])
+    return (a + (b - a) * t) * rng.uniform(0.98, 1.02)
+
+
+def _students(sc: _School, level: str, year: int) -> int:
+    s0 = sc.students[level]
+    if sc.role == "new":
+        return 0 if year < 2023 else {2023: 620, 2024: 1080, 2025: 1460}[year]
+    if sc.role in ("big",) and level == "小学" and sc.town == "少海街道":
+        return int(s0 * (1, 1.02, 0.86, 0.8, 0.78)[year - 2021])  # relieved by 少海第四小学
+    if sc.role == "big" and level == "小学":
+        return int(s0 * (1, 1.01, 0.97, 0.93, 0.9)[year - 2021])
+    if sc.role in ("village", "lagging"):
+        return max(1, int(s0 * (1, 0.97, 0.95, 0.93, 0.91)[year - 2021]))
+    return int(s0 * (1, 1.01, 1.02, 1.02, 1.03)[year - 2021])
+
+
+def generate(out: Path, seed: int = SEED) -> dict[str, int]:
+    """Write the illustrative tables into `out`; return rows written per table."""
+    rng = random.Random(seed)
+    schools = _schools(rng)
+    for sc in schools:
+        sc.m = _multiples(sc, rng)
+    t: dict[str, list[dict]] = {k: [] for k in (
+        "county", "towns", "schools", "school_levels", "school_facilities", "special_rooms",
+        "school_finance", "funding_baselines", "county_finance", "teacher_workforce", "access",
+        "cohorts", "disabled_children", "quality_monitoring", "judged_items", "satisfaction",
+        "task_updates", "releases")}
+    t["county"].append(dict(county_code="370321", county_name="桓台县", city_name="淄博市", province_name="山东省",
+                            plan_doc_no="桓政办字〔2021〕46号", plan_title="桓台县义务教育优质均衡发展县创建实施工作方案",
+                            target_year=2025, basic_balance_year=2015))
+    t["towns"] = [dict(town_code=c, town_name=n, town_kind=k) for c, n, k in _TOWNS]
+    for sc in schools:
+        t["schools"].append(dict(school_id=sc.school_id, school_name=sc.name, town=sc.town, school_type=sc.school_type,
+                                 area_type=sc.area_type, ownership=sc.ownership, is_boarding=str(sc.is_boarding).lower(),
+                                 parent_school_id=sc.parent_school_id, opened_year=sc.opened_year or "", closed_year=""))
+    rates = {"小学": [720, 760, 800, 820, 850], "初中": [940, 980, 1020, 1050, 1080]}
+    for y in YEARS:
+        for lv in ("小学", "初中"):
+            for area in ("城区", "镇区", "乡村"):
+                t["funding_baselines"].append(dict(year=y, level=lv, area_type=area, per_student_yuan=rates[lv][y - 2021]))
+    for sc in schools:
+        for y in YEARS:
+            if sc.opened_year and y < sc.opened_year:
+                continue
+            _school_year(sc, y, rng, t, rates)
+    _county_tables(rng, t, schools)
+    for name, rows in t.items():
+        _write(out / f"{name}.csv", rows)
+    return {k: len(v) for k, v in t.items()}
+
+
+def _school_year(sc: _School, y: int, rng: random.Random, t: dict, rates: dict) -> None:
+    levels = _LEVELS_OF[sc.school_type]
+    parts = {}
+    total_classes = 0
+    for lv in levels:
+        stu = _students(sc, lv, y) if lv in sc.students else 0
+        # a new school is built for its full size: facilities do not grow with its first intakes
+        stu_fac = _students(sc, lv, YEARS[-1]) if sc.role == "new" else stu
+        thr = _THR.get(lv, _THR["小学"])
+        if lv == "特殊教育":
+            avg = 10
+        elif sc.role in ("big", "landlocked") and lv == "小学":
+            avg = (49, 48, 46, 44, 42)[y - 2021]
+        elif sc.role == "big":
+            avg = (53, 52, 50, 48, 46)[y - 2021]
+        elif sc.role in ("village", "lagging"):
+            avg = 26 if lv == "小学" else 34
+        else:
+            avg = 40 if lv == "小学" else 45
+        classes = max(1, math.ceil(stu / avg))
+        spread = 0 if stu < 60 else rng.randint(1, 4)
+        size = min(stu, math.ceil(stu / classes) + spread)
+        if sc.role in ("big", "landlocked") and y <= 2022:
+            size += rng.randint(3, 8)   # a few crowded classes in 2021–2022
+        if stu <= 60:
+            size = stu if classes == 1 else size
+        ratio = {"小学": 15.5, "初中": 12.0, "高中": 12.5, "特殊教育": 3.5}[lv]
+        teachers = max(1, round(stu / ratio * rng.uniform(0.95, 1.08)))
+        val = lambda k: _lerp(sc.m[k], y, rng) * thr[k]   # noqa: E731
+        above = min(teachers, round(val("R1") * stu / 100))
+        key = min(teachers, math.floor(val("R2") * stu / 100 + 0.5))
+        pe = min(teachers, max(1, round(val("R3") * stu / 100)))
+        cert = teachers - (1 if (y == 2021 and rng.random() < 0.15) else 0)
+        row = dict(year=y, school_id=sc.school_id, level=lv, students=stu, classes=classes, max_class_size=size,
+                   teachers=teachers, teachers_above_degree=above, key_teachers=key, pe_arts_teachers=pe,
+                   certified_teachers=cert, entrants="", entrants_nearby="")
+        if lv in ("小学", "初中"):
+            grades = 5 if lv == "小学" else 4           # 淄博 uses the 5+4 system
+            ent = round(stu / grades * rng.uniform(0.95, 1.05))
+            nearby = ent
+            if sc.area_type in ("城区", "镇区") and not sc.is_boarding and sc.ownership == "公办":
+                if lv == "初中":
+                    nearby = round(ent * (0.93 if y == 2021 else rng.uniform(0.96, 1.0)))
+                elif y == 2021 and sc.role == "big":
+                    nearby = ent - rng.randint(1, 6)
+            elif sc.ownership == "民办":
+                nearby = 0
+            row.update(entrants=ent, entrants_nearby=nearby)
+        t["school_levels"].append(row)
+        parts[lv] = (stu_fac, val, stu)
+        if lv in ("小学", "初中"):
+            total_classes += classes
+    # shared resources: sum what each part should get, then attach hall and ground
+    stu_all = sum(p[0] for p in parts.values())
+    area4 = sum(p[0] * p[1]("R4") for lv, p in parts.items() if lv in _THR) or stu_all * 12.0
+    area5 = sum(p[0] * p[1]("R5") for lv, p in parts.items() if lv in _THR) or stu_all * 15.0
+    equip = sum(p[0] * p[1]("R6") for lv, p in parts.items() if lv in _THR) or stu_all * 9000.0
+    mm = sum(p[0] * p[1]("R7") / 100 for lv, p in parts.items() if lv in _THR) or 8
+    indoor = 0.0 if sc.role in ("village", "lagging") or stu_all < 500 else round(min(area5 * 0.15, 1400.0), 1)
+    t["school_facilities"].append(dict(
+        year=y, school_id=sc.school_id,
+        teaching_aux_area_m2=round(area4 + indoor, 1), indoor_sports_area_m2=indoor,
+        sports_ground_area_m2=round(max(area5 - indoor, 0.0), 1),
+        equipment_value_yuan=round(equip, 2), multimedia_classrooms=max(1, math.floor(mm + 0.5))))
+    # music and art rooms: villages short in 2021–2022, small rooms rebuilt by 2024
+    need = max(1, math.ceil(total_classes / 12)) if total_classes else 1
+    for rtype, minimum in (("音乐", 96), ("美术", 90)):
+        have = need
+        if sc.role in ("village", "lagging") and y <= 2022:
+            have = max(0, need - 1) if rtype == "音乐" else need
+        if sc.role == "lagging" and rtype == "音乐" and y <= 2024:
+            have = max(0, need - 1)
+        if sc.school_type == "教学点":
+            have = 1 if y >= 2023 else 0
+        for k in range(1, have + 1):
+            small_room = sc.role in ("village",) and y <= 2023 and k == 1 and rng.random() < 0.4
+            area = round(rng.uniform(70, 88) if small_room else rng.uniform(minimum + 2, minimum + 40), 1)
+            t["special_rooms"].append(dict(year=y, school_id=sc.school_id, room_type=rtype, room_no=k, area_m2=area))
+    # funding: small village schools funded at the 100-pupil floor until 2022, at 200 from 2023
+    compulsory = sum(p[2] for lv, p in parts.items() if lv in ("小学", "初中"))
+    floor = 100 if y <= 2022 else 200
+    if sc.school_type == "特殊教育学校":
+        budget = sum(p[2] for p in parts.values()) * (6200 + 150 * (y - 2021))
+    else:
+        funded = {lv: p[2] for lv, p in parts.items() if lv in ("小学", "初中")}
+        if sc.area_type == "乡村" and compulsory < floor:
+            funded = {"小学": floor}
+        budget = sum(rates[lv][y - 2021] * n for lv, n in funded.items())
+    train_share = 0.042 if (y == 2021 and sc.role == "big" and rng.random() < 0.5) else rng.uniform(0.052, 0.075)
+    t["school_finance"].append(dict(year=y, school_id=sc.school_id, public_funds_budget_yuan=round(budget, 2),
+                                    public_funds_granted_yuan=round(budget, 2), training_spend_yuan=round(budget * train_share, 2)))
+
+
+def _county_tables(rng: random.Random, t: dict, schools: list[_School]) -> None:
+    for y in YEARS:
+        i = y - 2021
+        t["county_finance"].append(dict(year=y, edu_expenditure_yuan=[1.182e9, 1.236e9, 1.291e9, 1.338e9, 1.372e9][i],
+                                        primary_per_student_yuan=[11820, 12310, 12960, 13420, 13980][i],
+                                        junior_per_student_yuan=[16240, 16110, 16980, 17650, 18200][i]))
+        teachers = sum(r["teachers"] for r in t["school_levels"] if r["year"] == y and r["level"] in ("小学", "初中"))
+        eligible = round(teachers * 0.62)
+        rotated = round(eligible * [0.083, 0.104, 0.112, 0.118, 0.121][i])
+        t["teacher_workforce"].append(dict(
+            year=y, teacher_avg_pay_yuan=[98600, 103900, 109200, 112800, 116400][i],
+            civil_servant_avg_pay_yuan=[101200, 103100, 107300, 110900, 114200][i],
+            is_performance_pay_full="true" if y >= 2022 else "false",
+            training_due=teachers, training_done=round(teachers * [0.912, 0.947, 0.972, 0.991, 1.0][i]),
+            rotation_eligible=eligible, rotated=rotated, key_rotated=round(rotated * [0.17, 0.21, 0.23, 0.24, 0.26][i])))
+        grads = 6520 + 40 * i
+        rural = round(grads * 0.28)
+        quota = 2400
+        alloc = round(quota * [0.56, 0.62, 0.66, 0.71, 0.73][i])
+        t["access"].append(dict(year=y, quota_total=quota, quota_allocated=alloc, quota_allocated_rural=round(alloc * 0.33),
+                                junior_graduates=grads, junior_graduates_rural=rural,
+                                migrant_eligible=2310 + 35 * i, migrant_in_public=round((2310 + 35 * i) * [0.82, 0.85, 0.88, 0.9, 0.91][i]),
+                                migrant_in_purchased=round((2310 + 35 * i) * 0.04)))
+        for years, rate in ((3, [0.974, 0.978, 0.981, 0.983, 0.985][i]), (4, [0.943, 0.948, 0.956, 0.962, 0.967][i])):
+            entrants = 6700 + 30 * i
+            tin, tout, deaths = 180 + i, 150 + 2 * i, 3
+            graduates = round(rate * (entrants - deaths)) + tin - tout
+            t["cohorts"].append(dict(graduation_year=y, cohort_years=years, entry_year=y - years, entrants=entrants,
+                                     transferred_in=tin, transferred_out=tout, deaths=deaths, graduates=graduates))
+        of_age = 412 - 3 * i
+        enrolled = round(of_age * [0.962, 0.971, 0.979, 0.984, 0.988][i])
+        t["disabled_children"].append(dict(year=y, children_of_age=of_age, in_regular_class=round(enrolled * 0.46),
+                                           in_special_class=round(enrolled * 0.08), in_special_school=round(enrolled * 0.31),
+                                           home_taught=enrolled - round(enrolled * 0.46) - round(enrolled * 0.08) - round(enrolled * 0.31)))
+        for group, n, rate in (("学生", 900, 0.0), ("家长", 1400, 0.0), ("教师", 600, 0.0), ("校长", 45, 0.0),
+                               ("人大代表", 40, 0.0), ("政协委员", 40, 0.0), ("其他群众", 300, 0.0)):
+            base = [0.828, 0.853, 0.879, 0.896, 0.907][i]
+            responded = round(n * rng.uniform(0.9, 0.98))
+            t["satisfaction"].append(dict(year=y, group=group, sampled=n, responded=responded,
+                                          satisfied=round(responded * min(0.99, base + rng.uniform(-0.015, 0.015)))))
+        judged = {"G1": "达标", "G2": "未达标" if y == 2021 else "达标", "G10": "达标", "G15b": "达标",
+                  "Q3": "未达标" if y <= 2022 else "达标", "Q5": "达标", "Q6": "达标", "Q7": "未达标" if y == 2021 else "达标",
+                  "Q8": "达标", "V1": "达标", "V2": "达标", "V3": "达标", "V4": "达标"}
+        if y == 2025:
+            judged.pop("Q8")          # not judged yet this year: shows 待评估
+        for item, status in judged.items():
+            t["judged_items"].append(dict(year=y, item_id=item, status=status,
+                                          evidence=f"示例证据：{y} 年县教育督导室对事项 {item} 的认定材料摘要（示例数据，非真实认定）。",
+                                          evidence_url=f"{EVIDENCE_URL}{y}/{item}", judged_by="县人民政府教育督导室（示例）",
+                                          judged_on=f"{y}-12-15"))
+    for y, subjects in ((2021, [("数学", "Ⅲ", 0.12), ("体育与健康", "Ⅱ", 0.16)]), (2022, [("语文", "Ⅲ", 0.11), ("艺术", "Ⅲ", 0.13)]),
+                        (2023, [("数学", "Ⅲ", 0.11), ("科学", "Ⅲ", 0.12)]), (2024, [("德育", "Ⅲ", 0.09), ("体育与健康", "Ⅲ", 0.13)]),
+                        (2025, [("语文", "Ⅳ", 0.08), ("英语", "Ⅲ", 0.12)])):
+        for subject, level, diff in subjects:
+            for grade in (4, 8):
+                t["quality_monitoring"].append(dict(year=y, subject=subject, grade=grade, level_reached=level,
+                                                    school_diff_rate=round(diff + (0.01 if grade == 8 else 0), 2)))
+    updates = [(1, "2022-03-10", "推进中", "县财政局与县教育体育局联合印发生均公用经费拨付细则。"),
+               (1, "2023-03-15", "已完成", "不足 200 名学生的农村小学自 2023 年起按 200 名学生核定公用经费。"),
+               (2, "2022-05-20", "推进中", "完成全县学校办学条件逐校排查，列出运动场地与专用教室缺口清单。"),
+               (2, "2023-09-01", "推进中", "少海第四小学建成招生，缓解城区大校额。"),
+               (2, "2025-06-30", "滞后", "索镇第一小学受老城区用地限制，运动场地仍未达标。"),
+               (3, "2023-06-30", "已完成", "网络多媒体教室配备达到每百生 2.3 间以上。"),
+               (4, "2022-09-01", "推进中", "实施“县管校聘”，首批骨干教师向乡村学校交流。"),
+               (4, "2025-09-01", "推进中", "交流轮岗比例连续三年超过 10%，个别乡村学校骨干教师仍不足。"),
+               (5, "2024-12-20", "推进中", "360 学时培训完成率达到 99.1%。"), (6, "2023-01-10", "已完成", "教师平均工资收入不低于公务员平均工资收入。"),
+               (7, "2022-09-01", "已完成", "全县学校开设劳动课，劳动实践时间达到综合实践活动课时的 50% 以上。"),
+               (8, "2024-10-15", "推进中", "参加国家义务教育质量监测，组织结果解读。"), (9, "2022-08-30", "已完成", "公办初中就近划片入学比例达到 95% 以上。"),
+               (10, "2023-12-01", "已完成", "所有学校完成章程制定与核准。"), (11, "2024-06-01", "推进中", "开展文明校园创建。"),
+               (12, "2024-09-01", "推进中", "优质高中名额分配比例提高到 71%。"), (13, "2023-05-01", "推进中", "城镇社区家长学校覆盖率 80%。"),
+               (14, "2024-12-30", "推进中", "完成年度教育满意度调查，总体满意度 89.6%。")]
+    t["task_updates"] = [dict(task_id=a, date=b, status=c, summary="示例：" + d, evidence_url=f"{EVIDENCE_URL}tasks/{a}") for a, b, c, d in updates]
+    t["releases"] = [dict(release=f"{y + 1}.1", released_on=f"{y + 1}-03-31", data_year=y,
+                          summary=f"示例数据：发布 {y} 年度监测数据。") for y in YEARS]
+
+
+def _write(path: Path, rows: list[dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+
+
+if __name__ == "__main__":
+    import argparse
+
+    ap = argparse.ArgumentParser(description="生成示例数据（illustrative sample data）")
+    ap.add_argument("--out", type=Path, default=Path("datasets"))
+    ap.add_argument("--seed", type=int, default=SEED)
+    a = ap.parse_args()
+    print(generate(a.out, a.seed))
