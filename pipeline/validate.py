@@ -437,10 +437,11 @@ class _Domain:
         if not self.need("standards"):
             return
         d = self.t["standards"]
-        self.flag("standards", (d["comparator"] != "judged") & d["threshold"].isna(), "threshold",
+        no_threshold = d["comparator"].isin(["judged", "composite"])
+        self.flag("standards", ~no_threshold & d["threshold"].isna(), "threshold",
                   "数值规则和参数必须有阈值。", "请填写阈值，或把比较方式改为 judged。")
-        self.flag("standards", (d["comparator"] == "judged") & d["threshold"].notna(), "threshold",
-                  "judged（依据材料认定）的规则不应有阈值。", "请清空阈值。")
+        self.flag("standards", no_threshold & d["threshold"].notna(), "threshold",
+                  "judged（依据材料认定）和 composite（由分项组成）的规则不应有阈值。", "请清空阈值。")
 
     def milestones(self) -> None:
         if not self.need("milestones"):

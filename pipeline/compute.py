@@ -1,0 +1,111 @@
+"""Turn validated tables into the indicator tables of DESIGN.md, written as Parquet with explicit schemas.
+
+The output schemas are defined once, in `schemas/outputs/*.json` (Table Schema); the pyarrow
+schema (with each column's description) is derived from them. Outputs keep full precision and
+hold no NaN or inf: a figure that cannot be computed is null with a status saying why.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .indicators import balance as _balance
+from .indicators import county as _county
+from .indicators import resources as _resources
+from .indicators import verdict as _verdict
+from .indicators.rules import Rules
+from .schemas import SCHEMA_DIR
+from .validate import Validated
+
+OUTPUT_DIR = SCHEMA_DIR / "outputs"
+OUTPUTS = ("school_indicators", "school_verdicts", "school_units", "exclusions", "balance", "balance_contributions",
+           "county_items", "school_checks", "verdict")
+_PA = {"integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(), "string": pa.string()}
+
+
+def output_schema(name: str) -> dict:
+    return json.loads((OUTPUT_DIR / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def arrow_schema(name: str) -> pa.Schema:
+    d = output_schema(name)
+    fields = [pa.field(f["name"], _PA[f["type"]], metadata={"description": f["description"], "title": f["title"]})
+              for f in d["fields"]]
+    return pa.schema(fields, metadata={"title": d["title"], "description": d["description"]})
+
+
+def _years(t: dict) -> list[int]:
+    return sorted(int(y) for y in t["school_levels"]["year"].dropna().unique())
+
+
+def _with_change(df: pd.DataFrame, keys: list[str], value: str, prev: str) -> pd.DataFrame:
+    """Add the previous year's figure and the change, matching on keys (year − 1)."""
+    if df.empty:
+        df[prev] = pd.Series(dtype=float)
+        df["change"] = pd.Series(dtype=float)
+        return df
+    before = df[keys + ["year", value]].copy()
+    before["year"] = before["year"] + 1
+    before = before.rename(columns={value: prev})
+    out = df.merge(before, on=keys + ["year"], how="left")
+    out["change"] = out[value] - out[prev]
+    return out
+
+
+def compute_tables(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The library API: typed input tables in, output tables (DataFrames) out."""
+    rules = Rules(t["standards"])
+    years = _years(t)
+    indicators, school_verdicts, units, exclusions = _resources.school_indicators(t, rules)
+    balance, contributions = _balance.balance(units, rules)
+    balance = _with_change(balance, ["profile", "level", "indicator_id"], "cv", "previous_cv")
+    items, checks = _county.county_items(t, rules, years)
+    items = _with_change(items, ["profile", "item_id"], "value", "previous_value")
+    names = dict(zip(t["schools"]["school_id"], t["schools"]["school_name"]))
+    verdict = _verdict.verdicts(school_verdicts, balance, items, names, years)
+    out = dict(school_indicators=indicators, school_verdicts=school_verdicts, school_units=units, exclusions=exclusions,
+               balance=balance, balance_contributions=contributions, county_items=items, school_checks=checks, verdict=verdict)
+    sort = dict(school_indicators=["year", "profile", "school_id", "level", "indicator_id"],
+                school_verdicts=["year", "profile", "school_id", "level"], school_units=["year", "profile", "school_id", "level"],
+                exclusions=["year", "profile", "school_id", "level"], balance=["year", "profile", "level", "indicator_id"],
+                balance_contributions=["year", "profile", "level", "indicator_id", "school_id"],
+                county_items=["year", "profile"], school_checks=["year", "profile", "item_id", "school_id"], verdict=["year", "profile"])
+    for name, df in out.items():
+        cols = [f["name"] for f in output_schema(name)["fields"]]
+        for c in cols:
+            if c not in df.columns:
+                df[c] = None
+        out[name] = df[cols].sort_values(sort[name], kind="stable").reset_index(drop=True)
+    return out
+
+
+def to_arrow(name: str, df: pd.DataFrame) -> pa.Table:
+    schema = arrow_schema(name)
+    for f in schema:
+        if pa.types.is_floating(f.type):
+            bad = df[f.name].map(lambda x: isinstance(x, float) and math.isinf(x))
+            if bad.any():
+                raise ValueError(f"{name}.{f.name} 含有无穷大（inf），计算有误。")
+    clean = df.astype(object).where(df.notna(), None)
+    return pa.Table.from_pandas(clean, schema=schema, preserve_index=False)
+
+
+def compute(v: Validated, out_dir: Path) -> list[Path]:
+    """Compute every output table and write it atomically as Parquet into out_dir."""
+    tables = compute_tables(v.tables)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in OUTPUTS:
+        target = out_dir / f"{name}.parquet"
+        tmp = out_dir / f".{name}.parquet.tmp"
+        pq.write_table(to_arrow(name, tables[name]), tmp, compression="zstd", write_statistics=True)
+        os.replace(tmp, target)
+        written.append(target)
+    return written

@@ -1,0 +1,1 @@
+"""Turn validated tables into indicator tables: one module per part of the official method."""

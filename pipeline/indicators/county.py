@@ -1,0 +1,424 @@
+"""Turn county and school tables into the G (政府保障程度), Q (教育质量), S (社会认可度) and V (veto) items.
+
+Each item is a rule in standards.csv (threshold, comparator, source, label) plus one small
+function here, registered by its id. Items with comparator `judged` are read from
+judged_items.csv and are 待评估 when no record exists, never a silent pass. Percentages are
+computed from raw counts and kept unrounded.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from statistics import NormalDist
+
+import pandas as pd
+
+from .rules import PROFILES, Rule, Rules
+
+MET, NOT_MET, PENDING, NO_DATA, UNSURE = "达标", "未达标", "待评估", "无数据", "不确定"
+PART_OF = {"G": "政府保障程度", "B": "政府保障程度", "Q": "教育质量", "S": "社会认可度", "V": "一票否决"}
+_ROMAN = {"Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4}
+
+
+@dataclass
+class Item:
+    status: str
+    value: float | None = None
+    evidence: str = ""
+    evidence_url: str = ""
+    checks: list[dict] = field(default_factory=list)   # per-school rows for school_checks
+
+
+def _fmt(x: float, digits: int = 2) -> str:
+    if x is None:
+        return "—"
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.{digits}f}"
+
+
+def _pct(num: float, den: float) -> float | None:
+    return None if not den else num * 100 / den
+
+
+def _req(rules: list[Rule]) -> str:
+    def one(rule: Rule) -> str:
+        if rule.comparator == "judged":
+            return "依据材料认定"
+        if rule.comparator == "composite":
+            return "每所学校均达到各分项要求"
+        unit = rule.unit if rule.unit not in ("", "倍") else ""
+        text = f"{rule.comparator.replace('>=', '≥').replace('<=', '≤')} {_fmt(rule.threshold)}{unit}"
+        return text if rule.level == "全部" else f"{rule.level} {text}"
+    return "；".join(one(r) for r in rules)
+
+
+def _row_of(df: pd.DataFrame, year: int, col: str = "year") -> pd.Series | None:
+    r = df[df[col] == year]
+    return None if r.empty else r.iloc[0]
+
+
+class _Ctx:
+    def __init__(self, t: dict, rules: Rules):
+        self.t, self.rules = t, rules
+        self.schools = t["schools"].set_index("school_id")
+        lv = t["school_levels"].copy()
+        lv["school_type"] = lv["school_id"].map(self.schools["school_type"])
+        self.levels = lv
+        self.judged = t["judged_items"].set_index(["year", "item_id"])
+
+    def name(self, sid: str) -> str:
+        return self.schools.at[sid, "school_name"]
+
+
+def _judged(ctx: _Ctx, y: int, p: str, item: str) -> Item:
+    key = (y, item)
+    if key not in ctx.judged.index:
+        return Item(PENDING, evidence="尚无认定记录（待评估）。")
+    r = ctx.judged.loc[key]
+    url = "" if pd.isna(r["evidence_url"]) else str(r["evidence_url"])
+    return Item(MET if r["status"] == "达标" else NOT_MET, evidence=f"{r['judged_by']}于 {r['judged_on']} 认定：{r['evidence']}",
+                evidence_url=url)
+
+
+def _per_school(checks: list[dict]) -> Item:
+    failing = [c for c in checks if not c["meets"]]
+    if not checks:
+        return Item(MET, 0, evidence="没有适用的学校。", checks=checks)
+    names = "、".join(c["school_name"] for c in failing[:8]) + (f" 等 {len(failing)} 所" if len(failing) > 8 else "")
+    ev = f"{len(checks) - len(failing)}/{len(checks)} 所学校达标" + (f"；未达标：{names}" if failing else "。")
+    return Item(NOT_MET if failing else MET, float(len(failing)), evidence=ev, checks=checks)
+
+
+def _check(ctx, y, p, item, sid, value, threshold, meets, detail, level="全部") -> dict:
+    return dict(year=y, profile=p, item_id=item, school_id=sid, school_name=ctx.name(sid), level=level,
+                value=value, threshold=threshold, meets=bool(meets), detail=detail)
+
+
+# ------------------------------------------------------------------ G items
+
+def g3(ctx: _Ctx, y: int, p: str) -> Item:
+    per = ctx.rules.param("G3.classes_per_room", p)
+    music, art = ctx.rules.need("G3.music_area", p), ctx.rules.need("G3.art_area", p)
+    rooms = ctx.t["special_rooms"]
+    rooms = rooms[rooms["year"] == y]
+    lv = ctx.levels[(ctx.levels["year"] == y) & ctx.levels["level"].isin(["小学", "初中"])]
+    checks = []
+    for sid, g in lv.groupby("school_id", sort=True):
+        classes = int(g["classes"].sum())
+        need = max(1, math.ceil(classes / per))
+        parts, ok = [], True
+        for rtype, rule in (("音乐", music), ("美术", art)):
+            mine = rooms[(rooms["school_id"] == sid) & (rooms["room_type"] == rtype)]
+            good = int(sum(bool(rule.meets(a)) for a in mine["area_m2"]))
+            small = len(mine) - good
+            ok &= good >= need
+            parts.append(f"{rtype}教室达标 {good}/{need} 间" + (f"（另有 {small} 间不足 {_fmt(rule.threshold)} 平方米）" if small else ""))
+        checks.append(_check(ctx, y, p, "G3", sid, float(classes), float(need), ok, f"{classes} 个班，需音乐、美术教室各 {need} 间：" + "；".join(parts)))
+    return _per_school(checks)
+
+
+def g4(ctx: _Ctx, y: int, p: str) -> Item:
+    lv = ctx.levels[(ctx.levels["year"] == y) & ctx.levels["level"].isin(["小学", "初中"])]
+    checks = []
+    for sid, g in lv.groupby("school_id", sort=True):
+        stype = g["school_type"].iloc[0]
+        combined = stype in ("九年一贯制学校", "十二年一贯制学校")
+        rule = ctx.rules.need("G4.combined" if combined else "G4", p)
+        n = int(g["students"].sum())
+        checks.append(_check(ctx, y, p, "G4", sid, float(n), rule.threshold, rule.meets(n),
+                             f"义务教育阶段在校生 {n} 人（上限 {_fmt(rule.threshold)} 人{'，一贯制学校' if combined else ''}）"))
+    return _per_school(checks)
+
+
+def g5(ctx: _Ctx, y: int, p: str) -> Item:
+    lv = ctx.levels[(ctx.levels["year"] == y) & ctx.levels["level"].isin(["小学", "初中"])]
+    by_school: dict[str, list] = {}
+    for r in lv.itertuples(index=False):
+        rule = ctx.rules.need("G5", p, r.level)
+        by_school.setdefault(r.school_id, []).append((r.level, int(r.max_class_size), rule))
+    checks = []
+    for sid, items in sorted(by_school.items()):
+        ok = all(rule.meets(m) for _, m, rule in items)
+        worst = max(items, key=lambda t: t[1] - t[2].threshold)
+        detail = "；".join(f"{lvl}最大班额 {m} 人（上限 {_fmt(rule.threshold)}）" for lvl, m, rule in items)
+        checks.append(_check(ctx, y, p, "G5", sid, float(worst[1]), worst[2].threshold, ok, detail, level=worst[0]))
+    return _per_school(checks)
+
+
+def g6(ctx: _Ctx, y: int, p: str) -> Item:
+    rule = ctx.rules.need("G6", p)
+    floor = rule.threshold
+    base = ctx.t["funding_baselines"]
+    rate_row = base[(base["year"] == y) & (base["level"] == "小学") & (base["area_type"] == "乡村")]
+    if rate_row.empty:
+        return Item(NO_DATA, evidence=f"缺少 {y} 年乡村小学生均公用经费基准定额。")
+    rate = float(rate_row["per_student_yuan"].iloc[0])
+    fin = ctx.t["school_finance"]
+    fin = fin[fin["year"] == y].set_index("school_id")
+    lv = ctx.levels[(ctx.levels["year"] == y) & ctx.levels["level"].isin(["小学", "初中"])]
+    checks = []
+    for sid, g in lv.groupby("school_id", sort=True):
+        s = ctx.schools.loc[sid]
+        n = int(g["students"].sum())
+        if s["area_type"] != "乡村" or s["school_type"] not in ("小学", "教学点") or n >= floor or sid not in fin.index:
+            continue
+        granted = float(fin.at[sid, "public_funds_granted_yuan"])
+        funded_as = round(granted / rate, 6)
+        checks.append(_check(ctx, y, p, "G6", sid, funded_as, floor, rule.meets(funded_as),
+                             f"在校生 {n} 人，拨付公用经费 {_fmt(granted)} 元 ÷ 定额 {_fmt(rate)} 元 = 按 {_fmt(funded_as)} 人核定（应不少于 {_fmt(floor)} 人）"))
+    return _per_school(checks)
+
+
+def g7(ctx: _Ctx, y: int, p: str) -> Item:
+    rule = ctx.rules.need("G7", p)
+    fin = ctx.t["school_finance"]
+    fin = fin[fin["year"] == y].set_index("school_id")
+    lv = ctx.levels[(ctx.levels["year"] == y) & (ctx.levels["school_type"] == "特殊教育学校")]
+    checks = []
+    for sid, g in lv.groupby("school_id", sort=True):
+        n = int(g["students"].sum())
+        if not n or sid not in fin.index:
+            continue
+        per = float(fin.at[sid, "public_funds_granted_yuan"]) / n
+        checks.append(_check(ctx, y, p, "G7", sid, per, rule.threshold, rule.meets(per),
+                             f"生均公用经费 {_fmt(per)} 元（{n} 名学生）"))
+    if not checks:
+        return Item(NO_DATA, evidence="当年没有特殊教育学校的经费与学生数据。")
+    it = _per_school(checks)
+    it.value = min(c["value"] for c in checks)
+    return it
+
+
+def g8(ctx: _Ctx, y: int, p: str) -> Item:
+    r = _row_of(ctx.t["teacher_workforce"], y)
+    if r is None:
+        return Item(NO_DATA, evidence="缺少当年教师队伍数据。")
+    rule = ctx.rules.need("G8", p)
+    ratio = float(r["teacher_avg_pay_yuan"]) / float(r["civil_servant_avg_pay_yuan"]) if r["civil_servant_avg_pay_yuan"] else None
+    full = bool(r["is_performance_pay_full"])
+    ok = rule.meets(ratio)
+    ev = (f"教师年平均工资 {_fmt(r['teacher_avg_pay_yuan'])} 元 ÷ 公务员 {_fmt(r['civil_servant_avg_pay_yuan'])} 元 = "
+          f"{_fmt(ratio, 3)}；绩效工资总量{'已' if full else '未'}足额核定")
+    return Item(NO_DATA if ok is None else (MET if ok and full else NOT_MET), ratio, ev)
+
+
+def _ratio_item(ctx, y, p, item, table, num, den, what) -> Item:
+    r = _row_of(ctx.t[table], y)
+    if r is None:
+        return Item(NO_DATA, evidence=f"缺少当年 {table}.csv 数据。")
+    rule = ctx.rules.need(item, p)
+    v = _pct(float(r[num]), float(r[den]))
+    ok = rule.meets(v)
+    return Item(NO_DATA if ok is None else (MET if ok else NOT_MET), v,
+                f"{what}：{_fmt(r[num])} ÷ {_fmt(r[den])} = {_fmt(v, 2) if v is not None else '—'}%")
+
+
+def g9(ctx, y, p):
+    return _ratio_item(ctx, y, p, "G9", "teacher_workforce", "training_done", "training_due", "完成 360 学时培训的教师 ÷ 应培训教师")
+
+
+def g11(ctx: _Ctx, y: int, p: str) -> Item:
+    r = _row_of(ctx.t["teacher_workforce"], y)
+    if r is None:
+        return Item(NO_DATA, evidence="缺少当年教师队伍数据。")
+    share = _pct(float(r["rotated"]), float(r["rotation_eligible"]))
+    key = _pct(float(r["key_rotated"]), float(r["rotated"]))
+    a, b = ctx.rules.need("G11", p).meets(share), ctx.rules.need("G11.key", p).meets(key)
+    ev = (f"交流轮岗 {_fmt(r['rotated'])} ÷ 符合条件 {_fmt(r['rotation_eligible'])} = {_fmt(share)}%"
+          f"（要求 ≥ {_fmt(ctx.rules.param('G11', p))}%）；其中骨干教师 {_fmt(r['key_rotated'])} 人，占 {_fmt(key)}%"
+          f"（要求 ≥ {_fmt(ctx.rules.param('G11.key', p))}%）")
+    if a is None or b is None:
+        return Item(NO_DATA, share, ev)
+    return Item(MET if a and b else NOT_MET, share, ev)
+
+
+def g12(ctx: _Ctx, y: int, p: str) -> Item:
+    lv = ctx.levels[(ctx.levels["year"] == y) & (ctx.levels["level"] != "高中")]
+    v = _pct(float(lv["certified_teachers"].sum()), float(lv["teachers"].sum()))
+    ok = ctx.rules.need("G12", p).meets(v)
+    return Item(NO_DATA if ok is None else (MET if ok else NOT_MET), v,
+                f"持证专任教师 {_fmt(lv['certified_teachers'].sum())} ÷ 专任教师 {_fmt(lv['teachers'].sum())} = {_fmt(v)}%（义务教育阶段）")
+
+
+def g13(ctx: _Ctx, y: int, p: str) -> Item:
+    lv = ctx.levels[(ctx.levels["year"] == y) & ctx.levels["level"].isin(["小学", "初中"])]
+    s = ctx.schools
+    pick = lv["school_id"].map(s["area_type"]).isin(["城区", "镇区"]) & lv["school_id"].map(s["ownership"]).eq("公办") \
+        & ~lv["school_id"].map(s["is_boarding"]).astype(bool)
+    lv = lv[pick]
+    parts, oks, worst = [], [], None
+    for level in ("小学", "初中"):
+        g = lv[lv["level"] == level]
+        v = _pct(float(g["entrants_nearby"].sum()), float(g["entrants"].sum()))
+        rule = ctx.rules.need("G13", p, level)
+        oks.append(rule.meets(v))
+        worst = v if worst is None or (v is not None and v < worst) else worst
+        parts.append(f"{level} {_fmt(g['entrants_nearby'].sum())}/{_fmt(g['entrants'].sum())} = {_fmt(v)}%（要求 ≥ {_fmt(rule.threshold)}%）")
+    ev = "城区和镇区公办非寄宿制学校就近划片入学：" + "；".join(parts)
+    if any(o is None for o in oks):
+        return Item(NO_DATA, worst, ev)
+    return Item(MET if all(oks) else NOT_MET, worst, ev)
+
+
+def g14(ctx: _Ctx, y: int, p: str) -> Item:
+    r = _row_of(ctx.t["access"], y)
+    if r is None:
+        return Item(NO_DATA, evidence="缺少当年招生数据。")
+    v = _pct(float(r["quota_allocated"]), float(r["quota_total"]))
+    rural_alloc = _pct(float(r["quota_allocated_rural"]), float(r["quota_allocated"]))
+    rural_grads = _pct(float(r["junior_graduates_rural"]), float(r["junior_graduates"]))
+    ok = ctx.rules.need("G14", p).meets(v)
+    lean = None if rural_alloc is None or rural_grads is None else rural_alloc >= rural_grads
+    ev = (f"分配名额 {_fmt(r['quota_allocated'])} ÷ 招生计划 {_fmt(r['quota_total'])} = {_fmt(v)}%；"
+          f"农村初中获得名额占 {_fmt(rural_alloc)}%，农村毕业生占 {_fmt(rural_grads)}%（{'向农村倾斜' if lean else '未向农村倾斜'}）")
+    if ok is None or lean is None:
+        return Item(NO_DATA, v, ev)
+    return Item(MET if ok and lean else NOT_MET, v, ev)
+
+
+def g15(ctx: _Ctx, y: int, p: str) -> Item:
+    r = _row_of(ctx.t["access"], y)
+    if r is None:
+        return Item(NO_DATA, evidence="缺少当年随迁子女数据。")
+    num = float(r["migrant_in_public"]) + float(r["migrant_in_purchased"])
+    v = _pct(num, float(r["migrant_eligible"]))
+    ok = ctx.rules.need("G15", p).meets(v)
+    care = _judged(ctx, y, p, "G15b")
+    ev = (f"公办学校与政府购买服务民办学校就读的随迁子女 {_fmt(num)} ÷ 符合条件 {_fmt(r['migrant_eligible'])} = {_fmt(v)}%；"
+          f"留守儿童关爱体系：{care.status}。{care.evidence}")
+    if ok is None:
+        return Item(NO_DATA, v, ev)
+    status = NOT_MET if (not ok or care.status == NOT_MET) else (PENDING if care.status != MET else MET)
+    return Item(status, v, ev, care.evidence_url)
+
+
+def b1(ctx: _Ctx, y: int, p: str) -> Item:
+    cur, prev = _row_of(ctx.t["county_finance"], y), _row_of(ctx.t["county_finance"], y - 1)
+    if cur is None or prev is None:
+        return Item(NO_DATA, evidence="需要当年和上一年的教育经费数据才能判断“只增不减”。")
+    rule = ctx.rules.need("B1", p)
+    cols = {"edu_expenditure_yuan": "一般公共预算教育支出", "primary_per_student_yuan": "小学生均", "junior_per_student_yuan": "初中生均"}
+    changes = {c: float(cur[c]) - float(prev[c]) for c in cols}
+    ok = all(rule.meets(v) for v in changes.values())
+    ev = "；".join(f"{cols[c]} {_fmt(prev[c])} → {_fmt(cur[c])} 元（{'+' if d >= 0 else ''}{_fmt(d)}）" for c, d in changes.items())
+    return Item(MET if ok else NOT_MET, min(changes.values()), ev)
+
+
+# ------------------------------------------------------------------ Q items
+
+def q1(ctx: _Ctx, y: int, p: str) -> Item:
+    years = int(ctx.rules.param("Q1.cohort_years", p))
+    c = ctx.t["cohorts"]
+    r = c[(c["graduation_year"] == y) & (c["cohort_years"] == years)]
+    if r.empty:
+        return Item(NO_DATA, evidence=f"缺少 {y} 年毕业的 {years} 年队列数据。")
+    r = r.iloc[0]
+    den = float(r["entrants"]) - float(r["deaths"])
+    v = _pct(float(r["graduates"]) - float(r["transferred_in"]) + float(r["transferred_out"]), den)
+    ok = ctx.rules.need("Q1", p).meets(v)
+    ev = (f"{years} 年巩固率 =（毕业生 {_fmt(r['graduates'])} − 转入 {_fmt(r['transferred_in'])} + 转出 {_fmt(r['transferred_out'])}）"
+          f" ÷（{int(r['entry_year'])} 年入学 {_fmt(r['entrants'])} − 死亡 {_fmt(r['deaths'])}）= {_fmt(v)}%")
+    return Item(NO_DATA if ok is None else (MET if ok else NOT_MET), v, ev)
+
+
+def q2(ctx: _Ctx, y: int, p: str) -> Item:
+    r = _row_of(ctx.t["disabled_children"], y)
+    if r is None:
+        return Item(NO_DATA, evidence="缺少当年残疾儿童少年数据。")
+    enrolled = sum(float(r[c]) for c in ("in_regular_class", "in_special_class", "in_special_school", "home_taught"))
+    v = _pct(enrolled, float(r["children_of_age"]))
+    ok = ctx.rules.need("Q2", p).meets(v)
+    return Item(NO_DATA if ok is None else (MET if ok else NOT_MET), v,
+                f"入学（含随班就读、特教班、特教学校、送教上门）{_fmt(enrolled)} ÷ 适龄 {_fmt(r['children_of_age'])} = {_fmt(v)}%")
+
+
+def q4(ctx: _Ctx, y: int, p: str) -> Item:
+    rule = ctx.rules.need("Q4", p)
+    fin = ctx.t["school_finance"]
+    checks = []
+    for r in fin[fin["year"] == y].sort_values("school_id").itertuples(index=False):
+        if not r.public_funds_budget_yuan:
+            continue
+        v = float(r.training_spend_yuan) * 100 / float(r.public_funds_budget_yuan)
+        checks.append(_check(ctx, y, p, "Q4", r.school_id, v, rule.threshold, rule.meets(v),
+                             f"教师培训经费 {_fmt(r.training_spend_yuan)} 元 ÷ 公用经费预算 {_fmt(r.public_funds_budget_yuan)} 元 = {_fmt(v)}%"))
+    return _per_school(checks)
+
+
+def q9(ctx: _Ctx, y: int, p: str) -> Item:
+    qm = ctx.t["quality_monitoring"]
+    done = qm[qm["year"] <= y]
+    if done.empty:
+        return Item(NO_DATA, evidence="截至当年尚无国家义务教育质量监测结果。")
+    last = int(done["year"].max())
+    g = done[done["year"] == last]
+    lvl_rule, diff_rule = ctx.rules.need("Q9", p), ctx.rules.need("Q9.diff", p)
+    bad = [f"{r.subject}{r.grade}年级（{r.level_reached}级，差异率 {_fmt(r.school_diff_rate)}）" for r in g.itertuples(index=False)
+           if not (lvl_rule.meets(_ROMAN[r.level_reached]) and diff_rule.meets(float(r.school_diff_rate)))]
+    ev = f"采用 {last} 年监测结果（{len(g)} 个科目年级）" + (f"；未达要求：{'、'.join(bad)}" if bad else "：全部达到Ⅲ级以上且校际差异率低于 0.15")
+    return Item(NOT_MET if bad else MET, float(min(_ROMAN[v] for v in g["level_reached"])), ev)
+
+
+# ------------------------------------------------------------------ S items
+
+def wilson(successes: int, n: int, confidence: float) -> tuple[float, float]:
+    """Wilson score interval for a proportion."""
+    z = NormalDist().inv_cdf(0.5 + confidence / 2)
+    phat = successes / n
+    denom = 1 + z * z / n
+    centre = (phat + z * z / (2 * n)) / denom
+    half = z * math.sqrt(phat * (1 - phat) / n + z * z / (4 * n * n)) / denom
+    return centre - half, centre + half
+
+
+def s1(ctx: _Ctx, y: int, p: str) -> Item:
+    sv = ctx.t["satisfaction"]
+    g = sv[sv["year"] == y]
+    n, k = int(g["responded"].sum()), int(g["satisfied"].sum())
+    if not n:
+        return Item(NO_DATA, evidence="当年没有社会认可度调查数据。")
+    rule = ctx.rules.need("S1", p)
+    conf = ctx.rules.param("S1.confidence", p)
+    lo, hi = wilson(k, n, conf)
+    v = k * 100 / n
+    lo_ok, hi_ok = rule.meets(lo * 100), rule.meets(hi * 100)
+    status = MET if lo_ok else (UNSURE if hi_ok else NOT_MET)
+    ev = (f"满意 {k:,} ÷ 有效问卷 {n:,} = {_fmt(v)}%，{conf:.0%} 置信区间 {lo * 100:.1f}%–{hi * 100:.1f}%（抽样 {int(g['sampled'].sum()):,} 人，"
+          f"{len(g)} 个群体）" + ("；区间跨过阈值，结论不确定" if status == UNSURE else ""))
+    return Item(status, v, ev)
+
+
+ITEMS = {"G3": g3, "G4": g4, "G5": g5, "G6": g6, "G7": g7, "G8": g8, "G9": g9, "G11": g11, "G12": g12, "G13": g13,
+         "G14": g14, "G15": g15, "B1": b1, "Q1": q1, "Q2": q2, "Q4": q4, "Q9": q9, "S1": s1}
+
+
+def _order(item: str) -> tuple:
+    return ({"G": 0, "B": 1, "Q": 2, "S": 3, "V": 4}[item[0]], int(re.sub(r"\D", "", item) or 0))
+
+
+def county_items(t: dict, rules: Rules, years: list[int]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One row per year × profile × item; and per-school check rows."""
+    ctx = _Ctx(t, rules)
+    rows, checks = [], []
+    for p in PROFILES:
+        ids = [i for i in set(rules.items(p, "G") + rules.items(p, "B") + rules.items(p, "Q") + rules.items(p, "S") + rules.items(p, "V"))
+               if not re.fullmatch(r"[A-Z]\d+[a-z]", i)]   # sub-items such as G15b are folded into their item
+        for item in sorted(ids, key=_order):
+            level_rules = rules.levels_of(item, p)
+            rule = level_rules[-1]
+            for y in years:
+                fn = ITEMS.get(item)
+                if fn is None and rule.comparator == "judged":
+                    res = _judged(ctx, y, p, item)
+                elif fn is None:
+                    raise NotImplementedError(f"规则 {item} 没有计算函数（pipeline/indicators/county.py 的 ITEMS）。")
+                else:
+                    res = fn(ctx, y, p)
+                if item.startswith("V") and res.status == NOT_MET:
+                    res.evidence = "触发一票否决：" + res.evidence
+                rows.append(dict(year=y, profile=p, part=PART_OF[item[0]], item_id=item, name=rule.name, value=res.value,
+                                 threshold=rule.threshold if len(level_rules) == 1 else None, requirement=_req(level_rules), unit=rule.unit, status=res.status,
+                                 evidence=res.evidence, evidence_url=res.evidence_url, label=rule.label, source=rule.source))
+                checks.extend(res.checks)
+    return pd.DataFrame(rows), pd.DataFrame(checks)

@@ -1,0 +1,72 @@
+"""Turn `standards.csv` into rule lookups: every threshold and parameter is data, with its source."""
+
+from __future__ import annotations
+
+import math
+import operator
+from dataclasses import dataclass
+
+import pandas as pd
+
+PROFILES = ("national", "county")
+PROFILE_ZH = {"national": "国家标准", "county": "本县目标"}
+_OPS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt, "==": operator.eq}
+
+
+@dataclass(frozen=True)
+class Rule:
+    rule_id: str
+    profile: str
+    level: str
+    comparator: str
+    threshold: float | None
+    unit: str
+    label: str
+    source: str
+    name: str
+
+    def meets(self, value: float | None) -> bool | None:
+        """Compare an unrounded value with the threshold; None when there is no value."""
+        if value is None or (isinstance(value, float) and not math.isfinite(value)):
+            return None
+        return bool(_OPS[self.comparator](value, self.threshold))
+
+
+class Rules:
+    def __init__(self, standards: pd.DataFrame):
+        self._by = {}
+        for r in standards.itertuples(index=False):
+            thr = None if pd.isna(r.threshold) else float(r.threshold)
+            self._by[(r.rule_id, r.profile, r.level)] = Rule(r.rule_id, r.profile, r.level, r.comparator, thr,
+                                                             "" if pd.isna(r.unit) else str(r.unit), r.label, r.source, r.name)
+
+    def get(self, rule_id: str, profile: str, level: str = "全部") -> Rule | None:
+        return self._by.get((rule_id, profile, level)) or self._by.get((rule_id, profile, "全部"))
+
+    def need(self, rule_id: str, profile: str, level: str = "全部") -> Rule:
+        r = self.get(rule_id, profile, level)
+        if r is None:
+            raise MissingRule(f"standards.csv 中缺少规则 {rule_id}（口径 {profile}，学段 {level}）：请补上这一行（阈值、来源与可信度）。")
+        return r
+
+    def levels_of(self, rule_id: str, profile: str) -> list[Rule]:
+        """All rows of one rule in one profile (one per level, or the single 全部 row)."""
+        found = [r for k, r in self._by.items() if k[0] == rule_id and k[1] == profile]
+        if not found:
+            raise MissingRule(f"standards.csv 中缺少规则 {rule_id}（口径 {profile}）：请补上（阈值、来源与可信度）。")
+        return sorted(found, key=lambda r: ("小学", "初中", "全部").index(r.level))
+
+    def param(self, rule_id: str, profile: str) -> float:
+        return self.need(rule_id, profile).threshold
+
+    def items(self, profile: str, prefix: str) -> list[str]:
+        """Item ids (rule ids without a dotted suffix) of one profile that start with `prefix`."""
+        ids = {k[0].split(".")[0] for k in self._by if k[1] == profile and k[0].startswith(prefix)}
+        return sorted(ids, key=lambda s: (s[0], int("".join(c for c in s[1:] if c.isdigit()) or 0), s))
+
+    def all(self) -> list[Rule]:
+        return list(self._by.values())
+
+
+class MissingRule(RuntimeError):
+    pass
