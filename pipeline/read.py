@@ -134,7 +134,7 @@ def _decode(raw: bytes, shown: str, report: Report) -> str | None:
 
 
 def read_table(name: str, path: Path, schema: TableSchema, report: Report) -> pd.DataFrame | None:
-    """Read one CSV into a DataFrame of stripped text cells (column ROW = spreadsheet row)."""
+    """Read one CSV into a DataFrame of raw text cells (column ROW = spreadsheet row)."""
     shown = display_path(path)
     if not path.is_file():
         report.add(Finding(ERROR, "missing-file", shown, f"找不到表「{name}」（{schema.title}）的文件。",
@@ -181,7 +181,7 @@ def read_table(name: str, path: Path, schema: TableSchema, report: Report) -> pd
                                "请检查是否有单元格中多了英文逗号（含逗号的内容需用英文双引号括起来）、多了或少了一格。",
                                row=i, value=",".join(rec)))
             continue
-        rows.append([c.strip() for c in rec])
+        rows.append(rec)
         rownums.append(i)
     df = pd.DataFrame(rows, columns=header, dtype=object) if rows else pd.DataFrame({h: pd.Series(dtype=object) for h in header})
     df[ROW] = rownums

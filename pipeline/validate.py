@@ -106,7 +106,11 @@ def _add(report: Report, sev: str, code: str, file: str, schema: TableSchema, co
 def _typed(df: pd.DataFrame, schema: TableSchema, file: str, report: Report) -> pd.DataFrame:
     out = pd.DataFrame({ROW: df[ROW].to_numpy()})
     for f in schema.fields:
-        s = df[f.name].astype(str)
+        raw = df[f.name].astype(str)
+        s = raw.str.strip()             # surrounding spaces are forgiven; a cell of only spaces is not
+        blank = (raw != "") & (s == "")
+        _add(report, ERROR, "type", file, schema, f.name, df[ROW][blank], raw[blank], "单元格里只有空格。",
+             "请清空这个单元格（删除其中的空格），或填写正确的值。")
         empty = s == ""
         c = f.constraints
         if c.get("required") and empty.any():
@@ -453,9 +457,13 @@ class _Domain:
     def baselines(self) -> None:
         if not self.need("funding_baselines", "school_levels"):
             return
-        have = set(zip(self.t["funding_baselines"]["year"].astype(int), self.t["funding_baselines"]["level"]))
+        b = self.t["funding_baselines"]
+        have = set(zip(b["year"].astype(int), b["level"], b["area_type"]))
+        areas = load("funding_baselines").field("area_type").constraints["enum"]
         for y in sorted(self.t["school_levels"]["year"].dropna().astype(int).unique()):
             for lv in ("小学", "初中"):
-                if (y, lv) not in have:
+                missing = [a for a in areas if (y, lv, a) not in have]
+                if missing:
                     self.report.add(Finding(ERROR, "missing-year", self.shown["funding_baselines"],
-                                            f"缺少 {y} 年{lv}的生均公用经费基准定额。", f"请补上 {y} 年{lv}（城区、镇区、乡村）各一行。"))
+                                            f"缺少 {y} 年{lv}（{'、'.join(missing)}）的生均公用经费基准定额。",
+                                            f"请补上 {y} 年{lv}在{'、'.join(missing)}的定额各一行（城乡统一时数值相同）。"))

@@ -1,0 +1,42 @@
+"""Shared fixtures: the repository, copies of the shipped and minimal data, and one computed sample."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATASETS = ROOT / "datasets"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+MINIMAL = FIXTURES / "minimal"
+
+
+def tree_hash(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def minimal_copy(tmp_path: Path) -> Path:
+    dst = tmp_path / "data"
+    shutil.copytree(MINIMAL, dst)
+    return dst
+
+
+@pytest.fixture(scope="session")
+def sample_validated():
+    from pipeline.validate import validate
+
+    v = validate(DATASETS)
+    assert v.valid, "the shipped data must be valid"
+    return v
+
+
+@pytest.fixture(scope="session")
+def sample_outputs(sample_validated):
+    from pipeline.compute import compute_tables
+
+    return compute_tables(sample_validated.tables)

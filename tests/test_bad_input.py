@@ -1,0 +1,49 @@
+"""Every bad-input category gets a located Chinese message, exit 1, no traceback, and no file changed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import FIXTURES, tree_hash
+from pipeline.cli import main
+
+CASES = sorted(p.name for p in (FIXTURES / "bad_input").iterdir() if p.is_dir())
+
+
+def test_there_are_many_categories():
+    assert len(CASES) >= 30
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bad_input_is_located(case: str, minimal_copy: Path):
+    folder = FIXTURES / "bad_input" / case
+    expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
+    for name in expected["delete"]:
+        (minimal_copy / name).unlink()
+    for f in folder.iterdir():
+        if f.name != "expected.json":
+            shutil.copyfile(f, minimal_copy / f.name)
+    before = tree_hash(minimal_copy)
+    result = CliRunner().invoke(main, ["validate", "--data-dir", str(minimal_copy), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert tree_hash(minimal_copy) == before, "validate must not modify any file"
+    report = json.loads(result.output)
+    hits = [f for f in report["findings"] if f["code"] == expected["code"] and f["file"].endswith(expected["file"])]
+    assert hits, f"no {expected['code']} finding for {expected['file']}: {[f['text'] for f in report['findings']]}"
+    if expected["row"] is not None:
+        hits = [f for f in hits if f["row"] == expected["row"]]
+        assert hits, "the message must name the spreadsheet row"
+    if expected["column"] is not None:
+        assert any(f["column"] == expected["column"] for f in hits), "the message must name the column"
+    text = hits[0]["text"]
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in text), "the message must be in Chinese"
+    assert hits[0]["fix"], "the message must say how to fix it"
+    # the human format names the file too
+    human = CliRunner().invoke(main, ["validate", "--data-dir", str(minimal_copy)])
+    assert expected["file"] in human.output and "Traceback" not in human.output

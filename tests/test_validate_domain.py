@@ -1,0 +1,133 @@
+"""Unit tests for each domain check (what a schema cannot express), one cell edit each on the minimal fixture."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from pipeline.validate import validate
+
+
+def edit(folder: Path, name: str, row: int, col: str, value: str) -> None:
+    """Set one cell; row as a spreadsheet numbers it (header = 1)."""
+    path = folder / name
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    rows[row - 1][rows[0].index(col)] = value
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+
+
+def drop_row(folder: Path, name: str, row: int) -> None:
+    path = folder / name
+    lines = path.read_text(encoding="utf-8").splitlines()
+    del lines[row - 1]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def findings(folder: Path, severity: str = "error"):
+    return [f for f in validate(folder).report.findings if f.severity == severity]
+
+
+# (table, row, column, value, a fragment the message must contain)
+CASES = [
+    ("school_levels.csv", 2, "teachers_above_degree", "999", "多于专任教师总数"),
+    ("school_levels.csv", 2, "key_teachers", "999", "多于专任教师总数"),
+    ("school_levels.csv", 2, "pe_arts_teachers", "999", "多于专任教师总数"),
+    ("school_levels.csv", 2, "certified_teachers", "999", "多于专任教师总数"),
+    ("school_levels.csv", 2, "entrants_nearby", "9999", "就近划片入学人数多于"),
+    ("school_facilities.csv", 2, "indoor_sports_area_m2", "999999", "室内体育用房面积大于"),
+    ("access.csv", 2, "quota_allocated", "9999", "分配名额多于"),
+    ("access.csv", 2, "quota_allocated_rural", "9999", "农村初中名额多于"),
+    ("access.csv", 2, "junior_graduates_rural", "99999", "农村毕业生多于"),
+    ("access.csv", 2, "migrant_in_public", "99999", "随迁子女之和多于"),
+    ("teacher_workforce.csv", 2, "training_done", "999999", "已完成培训人数多于"),
+    ("teacher_workforce.csv", 2, "rotated", "999999", "交流轮岗人数多于"),
+    ("teacher_workforce.csv", 2, "key_rotated", "99999", "骨干教师多于"),
+    ("satisfaction.csv", 2, "responded", "99999", "有效回收人数多于"),
+    ("satisfaction.csv", 2, "satisfied", "99999", "满意人数多于"),
+    ("disabled_children.csv", 2, "home_taught", "9999", "各种形式入学人数之和多于"),
+    ("cohorts.csv", 2, "entry_year", "2000", "入学年份应等于"),
+    ("cohorts.csv", 2, "deaths", "99999", "死亡人数多于"),
+    ("school_finance.csv", 2, "training_spend_yuan", "999999999", "教师培训经费大于"),
+    ("school_levels.csv", 2, "level", "初中", "不应有「初中」学段"),
+    ("school_levels.csv", 2, "classes", "0", "有在校生却没有班级"),
+    ("school_levels.csv", 2, "max_class_size", "10", "小于平均班额"),
+    ("school_levels.csv", 2, "max_class_size", "99999", "大于该学段在校生总数"),
+    ("schools.csv", 2, "opened_year", "2025", "尚未开办或已撤并"),
+    ("schools.csv", 2, "parent_school_id", "2137032109", "只有教学点需要填写所属学校"),
+    ("schools.csv", 13, "parent_school_id", "", "教学点必须填写所属学校"),
+    ("schools.csv", 13, "parent_school_id", "2137032149", "所属学校本身也是教学点"),
+    ("judged_items.csv", 2, "item_id", "G4", "不是 standards.csv 中需认定"),
+    ("tasks.csv", 2, "items", "G6 X99", "不存在的指标编号"),
+    ("standards.csv", 2, "threshold", "", "必须有阈值"),
+    ("milestones.csv", 2, "done_on", "", "没有填写完成日期"),
+    ("milestones.csv", 6, "done_on", "2025-01-01", "尚未完成的节点不应有完成日期"),
+]
+
+
+@pytest.mark.parametrize("table,row,col,value,fragment", CASES, ids=[f"{c[0]}:{c[2]}:{c[4]}" for c in CASES])
+def test_domain_check(minimal_copy: Path, table, row, col, value, fragment):
+    assert not findings(minimal_copy), "the fixture starts valid"
+    edit(minimal_copy, table, row, col, value)
+    hits = [f for f in findings(minimal_copy) if fragment in f.message]
+    assert hits, [f.sentence() for f in findings(minimal_copy)]
+    assert hits[0].file.endswith(table.split(":")[0]) or table == "schools.csv"
+
+
+def test_closed_before_opened(minimal_copy: Path):
+    edit(minimal_copy, "schools.csv", 2, "opened_year", "2010")
+    edit(minimal_copy, "schools.csv", 2, "closed_year", "2005")
+    assert any("撤并年份早于开办年份" in f.message for f in findings(minimal_copy))
+
+
+def test_missing_rows_for_a_year(minimal_copy: Path):
+    drop_row(minimal_copy, "school_facilities.csv", 2)
+    hits = [f for f in findings(minimal_copy) if f.code == "missing-year"]
+    assert hits and "school_facilities.csv" in hits[0].fix
+
+
+def test_missing_funding_baseline(minimal_copy: Path):
+    drop_row(minimal_copy, "funding_baselines.csv", 2)
+    assert any("基准定额" in f.message for f in findings(minimal_copy))
+
+
+def test_county_has_one_row(minimal_copy: Path):
+    p = minimal_copy / "county.csv"
+    lines = p.read_text(encoding="utf-8").splitlines()
+    p.write_text("\n".join(lines + [lines[1].replace("370321", "370322")]) + "\n", encoding="utf-8")
+    assert any(f.code == "county-rows" for f in findings(minimal_copy))
+
+
+def test_jump_over_half_is_a_warning_not_an_error(minimal_copy: Path):
+    edit(minimal_copy, "school_facilities.csv", 3, "equipment_value_yuan", "99999999")   # 2025 row of the first school
+    assert not findings(minimal_copy)
+    warns = findings(minimal_copy, "warning")
+    assert any(f.column == "equipment_value_yuan" and "50%" in f.message for f in warns)
+    assert validate(minimal_copy).valid
+
+
+def test_negative_number_is_not_a_formula(minimal_copy: Path):
+    edit(minimal_copy, "school_levels.csv", 2, "students", "-5")
+    codes = {f.code for f in findings(minimal_copy)}
+    assert "minimum" in codes and "formula" not in codes
+
+
+def test_id_number_with_wrong_check_digit_is_not_flagged(minimal_copy: Path):
+    edit(minimal_copy, "task_updates.csv", 2, "summary", "编号 110105194912310021 的文件")   # check digit should be X
+    assert not [f for f in findings(minimal_copy) if f.code == "personal-data"]
+
+
+def test_personal_data_is_masked_in_messages(minimal_copy: Path):
+    edit(minimal_copy, "task_updates.csv", 2, "summary", "电话 13912345678")
+    hit = next(f for f in findings(minimal_copy) if f.code == "personal-data")
+    assert "13912345678" not in hit.sentence() and "139****5678" in hit.sentence()
+
+
+def test_domain_checks_wait_for_clean_tables(minimal_copy: Path):
+    """A type error in a table skips the domain checks that read it, instead of cascading."""
+    edit(minimal_copy, "school_levels.csv", 2, "teachers", "abc")
+    codes = [f.code for f in findings(minimal_copy)]
+    assert codes.count("type") == 1 and "domain" not in codes
