@@ -91,6 +91,22 @@ def gap(indicator: str, value: float, threshold: float, students: int) -> float:
     return (threshold - value) * students
 
 
+def unit_verdict(met: dict[str, bool], ratios: dict[str, float], min_met: float, floor: float) -> tuple[int, bool, str]:
+    """The per-unit rule: at least `min_met` indicators met, and every one not met at least `floor` of its threshold."""
+    n = sum(met.values())
+    failing = [k for k, ok in met.items() if not ok]
+    above_floor = all(ratios[k] >= floor for k in failing)
+    meets = n >= min_met and above_floor
+    if meets:
+        reason = f"{len(met)} 项全部达标" if not failing else f"{n} 项达标，未达标的 {'、'.join(failing)} 不低于阈值的 {floor:.0%}"
+    elif n < min_met:
+        reason = f"仅 {n} 项达标（要求至少 {min_met:g} 项）：{'、'.join(failing)} 未达标"
+    else:
+        low = [k for k in failing if ratios[k] < floor]
+        reason = f"{n} 项达标，但 {'、'.join(low)} 低于阈值的 {floor:.0%}"
+    return n, meets, reason
+
+
 def school_indicators(t: dict, rules: Rules) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Long table of R1–R7 per unit and profile, the per-unit verdicts, the units and the exclusions."""
     long_rows, verdict_rows, all_units, all_out = [], [], [], []
@@ -103,28 +119,19 @@ def school_indicators(t: dict, rules: Rules) -> tuple[pd.DataFrame, pd.DataFrame
         min_met = rules.param("P.min_met", profile)
         floor = rules.param("P.floor", profile)
         for r in u.itertuples(index=False):
-            met, worst, failing = 0, math.inf, []
+            met_flags, ratios = {}, {}
             for ind in INDICATORS:
                 rule = rules.need(ind, profile, r.level)
                 value = getattr(r, ind)
                 ok = rule.meets(value)
-                g = gap(ind, value, rule.threshold, r.students)
                 ratio = value / rule.threshold if rule.threshold else math.inf
+                met_flags[ind], ratios[ind] = ok, ratio
                 long_rows.append(dict(year=r.year, profile=profile, school_id=r.school_id, level=r.level, indicator_id=ind,
-                                      value=value, threshold=rule.threshold, meets=ok, gap=g, gap_unit=GAP_UNIT[ind],
+                                      value=value, threshold=rule.threshold, meets=ok,
+                                      gap=gap(ind, value, rule.threshold, r.students), gap_unit=GAP_UNIT[ind],
                                       ratio=ratio, students=r.students))
-                met += ok
-                if not ok:
-                    failing.append(ind)
-                    worst = min(worst, ratio)
-            above_floor = not failing or worst >= floor
-            meets = met >= min_met and above_floor
-            if meets:
-                reason = "7 项全部达标" if met == 7 else f"{met} 项达标，未达标的 {'、'.join(failing)} 不低于阈值的 {floor:.0%}"
-            elif met < min_met:
-                reason = f"仅 {met} 项达标（要求至少 {min_met:g} 项）：{'、'.join(failing)} 未达标"
-            else:
-                reason = f"{met} 项达标，但 {'、'.join(failing)} 低于阈值的 {floor:.0%}"
+            met, meets, reason = unit_verdict(met_flags, ratios, min_met, floor)
+            failing = [k for k, v in met_flags.items() if not v]
             verdict_rows.append(dict(year=r.year, profile=profile, school_id=r.school_id, level=r.level,
                                      indicators_met=met, meets=meets, failing=" ".join(failing), reason=reason))
     return (pd.DataFrame(long_rows), pd.DataFrame(verdict_rows), pd.concat(all_units, ignore_index=True),

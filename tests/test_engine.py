@@ -1,0 +1,350 @@
+"""Hand-computed cases for each rule of the indicator engine, and an independent recomputation from the CSVs."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import math
+from collections import defaultdict
+
+import pandas as pd
+import pytest
+
+from conftest import DATASETS, MINIMAL
+from pipeline.compute import compute_tables
+from pipeline.indicators.balance import weighted_cv
+from pipeline.indicators.county import wilson
+from pipeline.indicators.resources import gap, unit_verdict
+from pipeline.validate import validate
+
+
+@pytest.fixture(scope="module")
+def minimal_tables():
+    v = validate(MINIMAL)
+    assert v.valid
+    return v.tables
+
+
+@pytest.fixture
+def t(minimal_tables):
+    return copy.deepcopy(minimal_tables)
+
+
+def set_row(df: pd.DataFrame, where: dict, **values) -> None:
+    mask = pd.Series(True, index=df.index)
+    for k, v in where.items():
+        mask &= df[k] == v
+    assert mask.sum() == 1, (where, mask.sum())
+    for k, v in values.items():
+        df.loc[mask, k] = v
+
+
+def out_of(t):
+    return compute_tables(t)
+
+
+# ---------------------------------------------------------------- the weighted CV
+
+def test_weighted_cv_by_hand_and_differs_from_unweighted():
+    # P = 400; X̄ = (100·2 + 300·4)/400 = 3.5; S² = (100·1.5² + 300·0.5²)/400 = 0.75
+    mean, cv = weighted_cv([100, 300], [2, 4])
+    assert mean == pytest.approx(3.5, abs=1e-15)
+    assert cv == pytest.approx(math.sqrt(0.75) / 3.5, abs=1e-15)
+    assert cv == pytest.approx(0.24743582965269675, abs=1e-15)
+    unweighted = (pd.Series([2, 4]).std(ddof=0) / 3, pd.Series([2, 4]).std(ddof=1) / 3)
+    assert all(abs(cv - u) > 0.05 for u in unweighted)
+
+
+def test_weighted_cv_edge_cases():
+    assert weighted_cv([], []) == (None, None)
+    assert weighted_cv([10, 20], [0, 0]) == (0.0, None)        # a zero mean: no CV, not inf
+    assert weighted_cv([10, 20], [3, 3])[1] == 0.0
+
+
+# ---------------------------------------------------------------- splitting combined schools
+
+def _unit(out, sid, level, profile="national", year=2025):
+    u = out["school_units"]
+    r = u[(u["school_id"] == sid) & (u["level"] == level) & (u["profile"] == profile) & (u["year"] == year)]
+    assert len(r) == 1
+    return r.iloc[0]
+
+
+def _set_school(t, sid, students: dict, aux=10000.0, indoor=1000.0, ground=20000.0, equip=3_000_000.0, mm=30):
+    for level, n in students.items():
+        set_row(t["school_levels"], dict(year=2025, school_id=sid, level=level), students=n)
+    set_row(t["school_facilities"], dict(year=2025, school_id=sid), teaching_aux_area_m2=aux, indoor_sports_area_m2=indoor,
+            sports_ground_area_m2=ground, equipment_value_yuan=equip, multimedia_classrooms=mm)
+
+
+def test_nine_year_school_split(t):
+    sid = "2137032109"                       # 九年一贯制
+    _set_school(t, sid, {"小学": 600, "初中": 400})
+    out = out_of(t)
+    p, j = _unit(out, sid, "小学"), _unit(out, sid, "初中")
+    assert p["share"] == pytest.approx(600 / (600 + 1.1 * 400))
+    assert j["share"] == pytest.approx(440 / 1040)
+    assert p["R4"] == pytest.approx(9000 * (600 / 1040) / 600)          # (aux − indoor) × share ÷ students
+    assert j["R5"] == pytest.approx(21000 * (440 / 1040) / 400)         # (ground + indoor) × share ÷ students
+    assert j["R6"] == pytest.approx(3_000_000 * (440 / 1040) / 400)
+    assert p["R7"] == pytest.approx(30 * (600 / 1040) * 100 / 600)
+    # teachers are counted per level, not apportioned
+    lv = t["school_levels"]
+    row = lv[(lv["year"] == 2025) & (lv["school_id"] == sid) & (lv["level"] == "初中")].iloc[0]
+    assert j["R1"] == pytest.approx(row["teachers_above_degree"] * 100 / 400)
+
+
+def test_twelve_year_school_split(t):
+    sid = "2137032112"                       # 十二年一贯制
+    _set_school(t, sid, {"小学": 500, "初中": 300, "高中": 200})
+    out = out_of(t)
+    den = 500 + 1.1 * 300 + 1.32 * 200
+    assert _unit(out, sid, "小学")["share"] == pytest.approx(500 / den)
+    assert _unit(out, sid, "初中")["share"] == pytest.approx(330 / den)
+    assert _unit(out, sid, "初中")["R4"] == pytest.approx(9000 * 330 / den / 300)
+
+
+def test_complete_secondary_school_split(t):
+    sid = "2137032110"                       # 完全中学: junior 1 : senior 1.2
+    _set_school(t, sid, {"初中": 900, "高中": 1000})
+    out = out_of(t)
+    assert _unit(out, sid, "初中")["share"] == pytest.approx(900 / (900 + 1.2 * 1000))
+    assert _unit(out, sid, "初中")["R6"] == pytest.approx(3_000_000 * 900 / 2100 / 900)
+
+
+def test_split_weights_are_data(t):
+    st = t["standards"]
+    st.loc[st["rule_id"] == "P.w_junior", "threshold"] = 2.0
+    sid = "2137032109"
+    _set_school(t, sid, {"小学": 600, "初中": 400})
+    assert _unit(out_of(t), sid, "小学")["share"] == pytest.approx(600 / 1400)
+
+
+# ---------------------------------------------------------------- the per-school rule
+
+def _flags(failing_ratio: float | None, n_failing: int = 1):
+    names = [f"R{i}" for i in range(1, 8)]
+    met = {k: True for k in names}
+    ratios = {k: 1.2 for k in names}
+    for k in names[-n_failing:] if failing_ratio is not None else []:
+        met[k], ratios[k] = False, failing_ratio
+    return met, ratios
+
+
+def test_six_of_seven_with_the_85_percent_floor():
+    assert unit_verdict(*_flags(None), 6, 0.85)[1] is True
+    assert unit_verdict(*_flags(0.8501), 6, 0.85)[1] is True        # just above the floor
+    assert unit_verdict(*_flags(0.85), 6, 0.85)[1] is True          # at the floor
+    assert unit_verdict(*_flags(0.8499), 6, 0.85)[1] is False       # just below
+    assert unit_verdict(*_flags(0.99, 2), 6, 0.85)[1] is False      # two missed: only 5 of 7
+    assert unit_verdict(*_flags(0.8499), 6, 0.80)[1] is True        # the floor is data
+
+
+def test_floor_through_the_data(t):
+    sid = "2137032101"                                                # a single-level primary school
+    set_row(t["school_levels"], dict(year=2025, school_id=sid, level="小学"), students=1000, teachers=200,
+            teachers_above_degree=100, key_teachers=20, pe_arts_teachers=20, certified_teachers=200)
+    # R7 threshold 2.3 per hundred: 23 rooms needed; 20 rooms = 87.0% (above 85%), 19 = 82.6% (below)
+    for rooms, expected in ((20, True), (19, False), (23, True)):
+        set_row(t["school_facilities"], dict(year=2025, school_id=sid), teaching_aux_area_m2=9000.0, indoor_sports_area_m2=0.0,
+                sports_ground_area_m2=12000.0, equipment_value_yuan=3e6, multimedia_classrooms=rooms)
+        sv = out_of(t)["school_verdicts"]
+        r = sv[(sv["school_id"] == sid) & (sv["year"] == 2025) & (sv["profile"] == "national")].iloc[0]
+        assert bool(r["meets"]) is expected, (rooms, r["reason"])
+        si = out_of(t)["school_indicators"]
+        g = si[(si["school_id"] == sid) & (si["year"] == 2025) & (si["profile"] == "national") & (si["indicator_id"] == "R7")]
+        assert g["gap"].iloc[0] == 23 - rooms
+
+
+# ---------------------------------------------------------------- teaching points and exclusions
+
+@pytest.mark.parametrize("students,included", [(49, False), (50, True)])
+def test_teaching_point_cutoff(t, students, included):
+    sid = "2137032149"
+    set_row(t["school_levels"], dict(year=2025, school_id=sid, level="小学"), students=students, classes=2, max_class_size=25)
+    out = out_of(t)
+    u = out["school_units"]
+    assert ((u["school_id"] == sid) & (u["year"] == 2025)).any() == included
+    ex = out["exclusions"]
+    left = ex[(ex["school_id"] == sid) & (ex["year"] == 2025)]
+    assert left.empty == included
+    if not included:
+        assert "少于 50 人" in left["reason"].iloc[0]
+
+
+def test_special_school_is_left_out_with_a_reason(minimal_tables):
+    ex = out_of(minimal_tables)["exclusions"]
+    assert (ex[ex["school_id"] == "2137032111"]["reason"] == "特殊教育学校不参加资源配置评估").all()
+
+
+# ---------------------------------------------------------------- gaps in natural units
+
+def test_gaps_round_up_to_whole_teachers_and_rooms():
+    assert gap("R2", 8 * 100 / 950, 1.0, 950) == 2          # 9.5 needed, 8 have → 2 teachers
+    assert gap("R1", 4.2, 4.2, 1000) == 0
+    assert gap("R7", 19 * 100 / 1000, 2.3, 1000) == 4       # 23 needed, 19 have
+    assert gap("R5", 6.0, 7.5, 1000) == pytest.approx(1500.0)   # m², not rounded
+    assert gap("R6", 1500.0, 2000, 800) == pytest.approx(400000.0)
+
+
+# ---------------------------------------------------------------- county items and profiles
+
+def _item(out, item, year, profile):
+    ci = out["county_items"]
+    r = ci[(ci["item_id"] == item) & (ci["year"] == year) & (ci["profile"] == profile)]
+    assert len(r) == 1
+    return r.iloc[0]
+
+
+@pytest.mark.parametrize("item", ["G6", "G14", "Q1", "Q2"])
+def test_profiles_disagree_where_the_plan_is_stricter(sample_outputs, item):
+    assert _item(sample_outputs, item, 2021, "national")["status"] == "达标"
+    assert _item(sample_outputs, item, 2021, "county")["status"] == "未达标"
+
+
+def test_q1_uses_the_cohort_length_of_each_profile(sample_validated, sample_outputs):
+    c = sample_validated.tables["cohorts"]
+    for profile, years in (("national", 3), ("county", 4)):
+        r = c[(c["graduation_year"] == 2022) & (c["cohort_years"] == years)].iloc[0]
+        expected = (r["graduates"] - r["transferred_in"] + r["transferred_out"]) * 100 / (r["entrants"] - r["deaths"])
+        assert _item(sample_outputs, "Q1", 2022, profile)["value"] == pytest.approx(float(expected), abs=1e-12)
+
+
+def test_g6_floor_by_hand(t):
+    sid = "2137032140"          # 南营小学, 乡村 primary
+    set_row(t["school_levels"], dict(year=2025, school_id=sid, level="小学"), students=150, classes=6, max_class_size=26)
+    rate = float(t["funding_baselines"].query("year == 2025 and level == '小学' and area_type == '乡村'")["per_student_yuan"].iloc[0])
+    set_row(t["school_finance"], dict(year=2025, school_id=sid), public_funds_granted_yuan=rate * 150)
+    out = out_of(t)
+    assert _item(out, "G6", 2025, "national")["status"] == "达标"        # 150 ≥ 100: not a small school nationally
+    assert _item(out, "G6", 2025, "county")["status"] == "未达标"        # under 200, funded as 150, not 200
+    set_row(t["school_finance"], dict(year=2025, school_id=sid), public_funds_granted_yuan=rate * 200)
+    assert _item(out_of(t), "G6", 2025, "county")["status"] == "达标"
+
+
+def test_g3_rooms_per_twelve_classes(t):
+    sid = "2137032101"
+    classes = int(t["school_levels"].query("year == 2025 and school_id == @sid")["classes"].iloc[0])
+    need = math.ceil(classes / 12)
+    rooms = t["special_rooms"]
+    mine = rooms[(rooms["year"] == 2025) & (rooms["school_id"] == sid) & (rooms["room_type"] == "音乐")]
+    assert len(mine) == need
+    t["special_rooms"] = rooms.drop(mine.index[-1:])
+    out = out_of(t)
+    chk = out["school_checks"].query("item_id == 'G3' and school_id == @sid and year == 2025 and profile == 'national'").iloc[0]
+    assert not chk["meets"] and f"音乐教室达标 {need - 1}/{need} 间" in chk["detail"]
+    # a room under 96 m² does not count
+    t2 = t
+    t2["special_rooms"] = rooms.copy()
+    t2["special_rooms"].loc[mine.index[0], "area_m2"] = 95.9
+    chk = out_of(t2)["school_checks"].query("item_id == 'G3' and school_id == @sid and year == 2025 and profile == 'national'").iloc[0]
+    assert not chk["meets"] and "不足 96 平方米" in chk["detail"]
+
+
+def test_judged_item_without_record_is_pending_not_passed(t):
+    j = t["judged_items"]
+    t["judged_items"] = j[~((j["year"] == 2025) & (j["item_id"] == "G1"))]
+    assert _item(out_of(t), "G1", 2025, "national")["status"] == "待评估"
+
+
+def test_satisfaction_interval_and_inconclusive(t):
+    lo, hi = wilson(850, 1000, 0.95)
+    # by hand: z = 1.959964, centre = 0.848661, half-width = 0.022129
+    assert lo == pytest.approx(0.826532, abs=2e-6) and hi == pytest.approx(0.870790, abs=2e-6)
+    sv = t["satisfaction"]
+    sv.loc[sv["year"] == 2025, "responded"] = 100
+    sv.loc[sv["year"] == 2025, "satisfied"] = 86          # 86% pooled over 700: interval straddles 85%
+    r = _item(out_of(t), "S1", 2025, "national")
+    assert r["status"] == "不确定" and r["value"] == pytest.approx(86.0)
+
+
+def test_missing_year_and_zero_denominators_give_a_status_not_nan(t):
+    t["satisfaction"] = t["satisfaction"][t["satisfaction"]["year"] != 2025]
+    tw = t["teacher_workforce"]
+    tw.loc[tw["year"] == 2025, "rotation_eligible"] = 0
+    tw.loc[tw["year"] == 2025, "rotated"] = 0
+    tw.loc[tw["year"] == 2025, "key_rotated"] = 0
+    out = out_of(t)
+    assert _item(out, "S1", 2025, "national")["status"] == "无数据"
+    assert _item(out, "G11", 2025, "national")["status"] == "无数据"
+    assert _item(out, "B1", 2024, "county")["status"] == "无数据"          # no 2023 in the fixture
+    for name, df in out.items():
+        for col in df.select_dtypes("number"):
+            assert not df[col].isin([math.inf, -math.inf]).any(), (name, col)
+
+
+def test_a_level_with_no_students_is_left_out(t):
+    sid = "2137032109"
+    set_row(t["school_levels"], dict(year=2025, school_id=sid, level="初中"), students=0, classes=0, max_class_size=0,
+            teachers=0, teachers_above_degree=0, key_teachers=0, pe_arts_teachers=0, certified_teachers=0, entrants=0, entrants_nearby=0)
+    out = out_of(t)
+    ex = out["exclusions"].query("school_id == @sid and year == 2025 and level == '初中'")
+    assert ex["reason"].iloc[0] == "该学段当年无在校生"
+    assert _unit(out, sid, "小学")["share"] == pytest.approx(1.0)
+
+
+def test_thresholds_live_in_data(t):
+    before = out_of(t)["school_indicators"].query("indicator_id == 'R1' and level == '小学'")["meets"].sum()
+    st = t["standards"]
+    st.loc[(st["rule_id"] == "R1") & (st["level"] == "小学"), "threshold"] = 1000.0
+    after = out_of(t)["school_indicators"].query("indicator_id == 'R1' and level == '小学'")["meets"].sum()
+    assert before > 0 and after == 0
+
+
+def test_a_veto_fails_the_whole(t):
+    set_row(t["judged_items"], dict(year=2025, item_id="V1"), status="未达标")
+    v = out_of(t)["verdict"].query("year == 2025 and profile == 'national'").set_index("part")
+    assert v.at["一票否决", "status"] == "未达标" and v.at["总体", "status"] == "未达标"
+    assert "V1" in v.at["一票否决", "reasons"]
+
+
+def test_cv_shares_sum_to_one(sample_outputs):
+    c = sample_outputs["balance_contributions"]
+    sums = c.groupby(["year", "profile", "level", "indicator_id"])["variance_share"].sum()
+    assert sums.between(1 - 1e-9, 1 + 1e-9).all()
+
+
+# ---------------------------------------------------------------- independent recomputation from the CSVs
+
+def _csv(name):
+    with (DATASETS / f"{name}.csv").open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _independent_units(year: int):
+    """R1 and R4 per unit, written from STANDARDS.md without the pipeline's code."""
+    schools = {r["school_id"]: r for r in _csv("schools")}
+    fac = {r["school_id"]: r for r in _csv("school_facilities") if int(r["year"]) == year}
+    by_school = defaultdict(dict)
+    for r in _csv("school_levels"):
+        if int(r["year"]) == year:
+            by_school[r["school_id"]][r["level"]] = r
+    units = []
+    for sid, levels in by_school.items():
+        stype = schools[sid]["school_type"]
+        if stype == "特殊教育学校":
+            continue
+        w = {"初中": 1.0, "高中": 1.2} if stype == "完全中学" else {"小学": 1.0, "初中": 1.1, "高中": 1.32}
+        den = sum(w[l] * int(r["students"]) for l, r in levels.items())
+        for level in ("小学", "初中"):
+            if level not in levels:
+                continue
+            n = int(levels[level]["students"])
+            if n == 0 or (stype == "教学点" and n < 50):
+                continue
+            share = w[level] * n / den
+            area = float(fac[sid]["teaching_aux_area_m2"]) - float(fac[sid]["indoor_sports_area_m2"])
+            units.append(dict(level=level, P=n, R1=int(levels[level]["teachers_above_degree"]) * 100 / n, R4=area * share / n))
+    return units
+
+
+@pytest.mark.parametrize("year,level,ind", [(2025, "小学", "R1"), (2021, "初中", "R4"), (2023, "小学", "R4")])
+def test_one_cv_recomputed_by_hand_from_the_shipped_csvs(sample_outputs, year, level, ind):
+    us = [u for u in _independent_units(year) if u["level"] == level]
+    P = sum(u["P"] for u in us)
+    mean = sum(u["P"] * u[ind] for u in us) / P
+    cv = math.sqrt(sum(u["P"] * (u[ind] - mean) ** 2 for u in us) / P) / mean
+    b = sample_outputs["balance"].query("year == @year and level == @level and indicator_id == @ind and profile == 'national'").iloc[0]
+    assert b["units"] == len(us) and b["students"] == P
+    assert b["mean"] == pytest.approx(mean, rel=1e-12)
+    assert b["cv"] == pytest.approx(cv, rel=1e-12)
