@@ -99,7 +99,10 @@ def to_arrow(name: str, df: pd.DataFrame) -> pa.Table:
 
 def compute(v: Validated, out_dir: Path) -> list[Path]:
     """Compute every output table and write it atomically as Parquet into out_dir."""
-    tables = compute_tables(v.tables)
+    return write_tables(compute_tables(v.tables), out_dir)
+
+
+def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for name in OUTPUTS:

@@ -1,0 +1,174 @@
+"""Turn output tables into Altair charts: a Vega-Lite spec, a static SVG fallback, its data table and CSV.
+
+Each chart is embedded as inline JSON and rendered by the site's own Vega bundle; the SVG
+(made by vl-convert at build time, cached by the spec's hash) shows when JavaScript is off.
+Pass and fail are told apart by shape and label as well as colour.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+from markupsafe import Markup, escape
+
+FONT = "system-ui, PingFang SC, Microsoft YaHei, Noto Sans CJK SC, sans-serif"
+OK, BAD = "#1b5e20", "#b71c1c"      # dark green and dark red: ≥ 4.5:1 on white, and distinct shapes too
+CONFIG = {"font": FONT, "axis": {"labelFontSize": 11, "titleFontSize": 12}, "legend": {"labelFontSize": 11, "orient": "top"},
+          "title": {"fontSize": 14, "anchor": "start"}, "view": {"stroke": None}}
+
+
+@dataclass
+class Chart:
+    chart_id: str          # file-safe id, unique in the site
+    title: str
+    summary: str           # one sentence in words: what the chart shows
+    spec: dict
+    data: pd.DataFrame     # the table shown beside it and offered as CSV
+    columns: dict          # data column -> Chinese header
+
+
+def _spec(chart: alt.TopLevelMixin) -> dict:
+    spec = chart.to_dict()
+    spec.pop("$schema", None)
+    spec["config"] = CONFIG
+    return spec
+
+
+def status_scale(domain=("达标", "未达标")) -> tuple[alt.Scale, alt.Scale]:
+    return (alt.Scale(domain=list(domain), range=[OK, BAD]), alt.Scale(domain=list(domain), range=["circle", "cross"]))
+
+
+def indicator_bars(chart_id: str, df: pd.DataFrame, title: str, unit: str, threshold: float, summary: str) -> Chart:
+    """Every unit's value against the threshold (horizontal bars sorted by value, marks shaped by status)."""
+    d = df[["school_name", "value", "status"]].copy()
+    order = d.sort_values("value")["school_name"].tolist()
+    color, shape = status_scale()
+    base = alt.Chart(d).encode(y=alt.Y("school_name:N", sort=order, title=None, axis=alt.Axis(labelLimit=220)))
+    bars = base.mark_bar(opacity=0.35).encode(x=alt.X("value:Q", title=unit),
+                                             color=alt.Color("status:N", scale=color, legend=None))
+    points = base.mark_point(size=60, filled=True).encode(
+        x="value:Q", color=alt.Color("status:N", scale=color, title="是否达标"), shape=alt.Shape("status:N", scale=shape, title="是否达标"),
+        tooltip=[alt.Tooltip("school_name:N", title="学校"), alt.Tooltip("value:Q", title=unit, format=".2f"),
+                 alt.Tooltip("status:N", title="是否达标")])
+    rule = alt.Chart(pd.DataFrame({"t": [threshold]})).mark_rule(strokeDash=[4, 3], color="#333").encode(x="t:Q")
+    label = alt.Chart(pd.DataFrame({"t": [threshold], "l": [f"阈值 {threshold:g}"]})).mark_text(
+        align="left", dx=4, dy=-4, fontSize=11, color="#333").encode(x="t:Q", y=alt.value(0), text="l:N")
+    ch = (bars + points + rule + label).properties(width=520, height=max(120, 16 * len(d)), title=title)
+    return Chart(chart_id, title, summary, _spec(ch), d, {"school_name": "学校", "value": unit, "status": "是否达标"})
+
+
+def cv_lines(chart_id: str, df: pd.DataFrame, title: str, summary: str, series: str = "level", series_title: str = "学段") -> Chart:
+    """CVs over the years with each level's limit as a dashed line; points shaped by status."""
+    d = df[["year", series, "cv", "threshold", "status"]].dropna(subset=["cv"]).copy()
+    d["year"] = d["year"].astype(int)
+    color, shape = status_scale()
+    years = sorted(d["year"].unique().tolist())
+    base = alt.Chart(d).encode(x=alt.X("year:O", title="年份", sort=years, axis=alt.Axis(labelAngle=0)))
+    line = base.mark_line().encode(y=alt.Y("cv:Q", title="差异系数"), detail=f"{series}:N",
+                                   strokeDash=alt.StrokeDash(f"{series}:N", title=series_title))
+    pts = base.mark_point(size=70, filled=True).encode(
+        y="cv:Q", color=alt.Color("status:N", scale=color, title="是否达标"), shape=alt.Shape("status:N", scale=shape, title="是否达标"),
+        tooltip=[alt.Tooltip("year:O", title="年份"), alt.Tooltip(f"{series}:N", title=series_title),
+                 alt.Tooltip("cv:Q", title="差异系数", format=".3f"), alt.Tooltip("threshold:Q", title="上限")])
+    limits = d[[series, "threshold"]].drop_duplicates()
+    rule = alt.Chart(limits).mark_rule(strokeDash=[4, 3], color="#555").encode(y="threshold:Q", detail=f"{series}:N")
+    ch = (line + pts + rule).properties(width=520, height=260, title=title)
+    return Chart(chart_id, title, summary, _spec(ch), d,
+                 {"year": "年份", series: series_title, "cv": "差异系数", "threshold": "上限", "status": "是否达标"})
+
+
+def ratio_trend(chart_id: str, df: pd.DataFrame, title: str, summary: str) -> Chart:
+    """A school's seven indicators over the years as a share of their thresholds (100% = met, 85% = floor)."""
+    d = df[["year", "indicator", "pct", "status"]].copy()
+    d["year"] = d["year"].astype(int)
+    color, shape = status_scale()
+    years = sorted(d["year"].unique().tolist())
+    base = alt.Chart(d).encode(x=alt.X("year:O", title="年份", sort=years, axis=alt.Axis(labelAngle=0)))
+    line = base.mark_line(color="#888").encode(y=alt.Y("pct:Q", title="达到阈值的百分比（%）"), detail="indicator:N")
+    pts = base.mark_point(size=60, filled=True).encode(
+        y="pct:Q", color=alt.Color("status:N", scale=color, title="是否达标"), shape=alt.Shape("status:N", scale=shape, title="是否达标"),
+        tooltip=[alt.Tooltip("year:O", title="年份"), alt.Tooltip("indicator:N", title="指标"),
+                 alt.Tooltip("pct:Q", title="达到阈值（%）", format=".0f")])
+    text = base.transform_filter(alt.datum.year == max(years)).mark_text(align="left", dx=6, fontSize=10).encode(
+        y="pct:Q", text="indicator:N")
+    rules = alt.Chart(pd.DataFrame({"p": [100, 85], "l": ["阈值 100%", "85%"]})).mark_rule(strokeDash=[4, 3], color="#555").encode(y="p:Q")
+    ch = (line + pts + text + rules).properties(width=460, height=260, title=title)
+    return Chart(chart_id, title, summary, _spec(ch), d, {"year": "年份", "indicator": "指标", "pct": "达到阈值的百分比（%）", "status": "是否达标"})
+
+
+def interval_chart(chart_id: str, df: pd.DataFrame, title: str, threshold: float, summary: str) -> Chart:
+    """Satisfaction per year with its 95% interval and the threshold."""
+    d = df[["year", "rate", "low", "high", "status"]].copy()
+    d["year"] = d["year"].astype(int)
+    dom = ["达标", "不确定", "未达标"]
+    color = alt.Scale(domain=dom, range=[OK, "#6d4c00", BAD])
+    shape = alt.Scale(domain=dom, range=["circle", "diamond", "cross"])
+    years = sorted(d["year"].unique().tolist())
+    base = alt.Chart(d).encode(x=alt.X("year:O", title="年份", sort=years, axis=alt.Axis(labelAngle=0)))
+    bars = base.mark_rule(strokeWidth=2).encode(y=alt.Y("low:Q", title="满意率（%）", scale=alt.Scale(zero=False)), y2="high:Q")
+    pts = base.mark_point(size=80, filled=True).encode(
+        y="rate:Q", color=alt.Color("status:N", scale=color, title="结论"), shape=alt.Shape("status:N", scale=shape, title="结论"),
+        tooltip=[alt.Tooltip("year:O", title="年份"), alt.Tooltip("rate:Q", title="满意率", format=".1f"),
+                 alt.Tooltip("low:Q", title="区间下限", format=".1f"), alt.Tooltip("high:Q", title="区间上限", format=".1f")])
+    rule = alt.Chart(pd.DataFrame({"t": [threshold]})).mark_rule(strokeDash=[4, 3], color="#333").encode(y="t:Q")
+    ch = (bars + pts + rule).properties(width=460, height=260, title=title)
+    return Chart(chart_id, title, summary, _spec(ch), d,
+                 {"year": "年份", "rate": "满意率（%）", "low": "95% 区间下限", "high": "95% 区间上限", "status": "结论"})
+
+
+class Renderer:
+    """Makes each chart's files (SVG, CSV) and its HTML; SVGs are cached across builds by spec hash."""
+
+    def __init__(self, cache_dir: Path | None):
+        self.cache_dir = cache_dir
+        self.files: dict[str, bytes | str] = {}
+        self._vlc = None
+
+    def svg(self, spec: dict) -> str:
+        key = hashlib.sha256(json.dumps(spec, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
+        cached = self.cache_dir / f"{key}.svg" if self.cache_dir else None
+        if cached and cached.is_file():
+            return cached.read_text(encoding="utf-8")
+        if self._vlc is None:
+            import vl_convert
+
+            self._vlc = vl_convert
+        svg = self._vlc.vegalite_to_svg(spec)
+        if cached:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cached.with_suffix(".tmp")
+            tmp.write_text(svg, encoding="utf-8")
+            tmp.replace(cached)
+        return svg
+
+    def html(self, c: Chart, prefix: str) -> Markup:
+        """`prefix` is the relative path from the page to the site root."""
+        self.files[f"charts/{c.chart_id}.svg"] = self.svg(c.spec)
+        table = c.data.rename(columns=c.columns)[list(c.columns.values())]
+        self.files[f"charts/{c.chart_id}.csv"] = "\ufeff" + table.to_csv(index=False, lineterminator="\n")
+        spec_json = json.dumps(c.spec, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        head = "".join(f"<th scope=\"col\">{escape(h)}</th>" for h in table.columns)
+        body = "".join("<tr>" + "".join(_td(v) for v in row) + "</tr>" for row in table.itertuples(index=False))
+        return Markup(
+            f'<figure class="jh-chart" id="chart-{escape(c.chart_id)}">\n'
+            f'<figcaption><strong>{escape(c.title)}</strong><br>{escape(c.summary)}</figcaption>\n'
+            f'<div class="jh-vega" data-spec="1" data-alt="{escape(c.title + "：" + c.summary)}">'
+            f'<img src="{prefix}charts/{escape(c.chart_id)}.svg" alt="{escape(c.title + "：" + c.summary)}" loading="lazy">'
+            f'<script type="application/json">{spec_json}</script></div>\n'
+            f'<details><summary>图表数据（表格）</summary><div class="jh-table-wrap"><table class="jh-table">'
+            f'<caption>{escape(c.title)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div></details>\n'
+            f'<p class="jh-muted"><a href="{prefix}charts/{escape(c.chart_id)}.csv" download>下载图表数据（CSV）</a></p>\n'
+            f'</figure>')
+
+
+def _td(v) -> str:
+    if isinstance(v, float):
+        return f'<td class="num">{v:,.3f}</td>' if abs(v) < 10 else f'<td class="num">{v:,.1f}</td>'
+    if isinstance(v, int):
+        return f'<td class="num">{v}</td>'
+    return f"<td>{escape(v)}</td>"

@@ -1,0 +1,170 @@
+"""Turn input and output tables into the site's downloads: CSV (UTF-8 with BOM), XLSX, Parquet, a data package and a zip.
+
+While the data is flagged illustrative, every download says so: a note column in every CSV,
+XLSX and Parquet table, a 说明 sheet first in every workbook, the flag in datapackage.json and
+Parquet metadata, and the README of the zip. Files are byte-identical for the same inputs.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from datetime import datetime
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from openpyxl import Workbook
+from openpyxl.cell.cell import TYPE_STRING
+
+from ..compute import OUTPUTS, arrow_schema, output_schema
+from ..schemas import TABLES, load
+
+NOTE_COL = "illustrative_note"
+NOTE = "示例数据（虚构，仅用于演示）"
+_FIXED = (1980, 1, 1, 0, 0, 0)
+_PA_IN = {"integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(), "string": pa.string(), "date": pa.string()}
+
+
+def _schema_fields(name: str, kind: str) -> list[dict]:
+    return load(name).descriptor["fields"] if kind == "inputs" else output_schema(name)["fields"]
+
+
+def _frame(df: pd.DataFrame, fields: list[dict], illustrative: bool) -> pd.DataFrame:
+    out = df[[f["name"] for f in fields]].copy()
+    if illustrative:
+        out[NOTE_COL] = NOTE
+    return out
+
+
+def _csv(df: pd.DataFrame) -> bytes:
+    return ("\ufeff" + df.to_csv(index=False, lineterminator="\r\n")).encode("utf-8")
+
+
+def _xlsx(name: str, title: str, df: pd.DataFrame, fields: list[dict], meta: dict) -> bytes:
+    wb = Workbook()
+    info = wb.active
+    info.title = "说明"
+    lines = [f"表：{name}（{title}）", f"数据版本：{meta['release']}（{meta['data_year']} 年数据）", f"来源：{meta['site_name']}",
+             f"许可：{meta['license']}"]
+    if meta["illustrative"]:
+        lines.insert(0, "示例数据：本表中的学校、数字和认定结果均为虚构，仅用于演示，不代表任何真实学校或部门。")
+    for line in lines:
+        info.append([line])
+    ws = wb.create_sheet("数据")
+    ws.append(list(df.columns))
+    for row in df.itertuples(index=False):
+        ws.append([None if (v is None or (not isinstance(v, str) and pd.isna(v))) else (v.item() if hasattr(v, "item") else v) for v in row])
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = TYPE_STRING      # never a formula, whatever the text starts with
+    dic = wb.create_sheet("字段说明")
+    dic.append(["字段", "中文名称", "类型", "说明"])
+    for f in fields:
+        dic.append([f["name"], f["title"], f["type"], f["description"]])
+    if meta["illustrative"]:
+        dic.append([NOTE_COL, "示例数据标注", "string", "数据为示例时每行都有此列。"])
+    for sheet in (info, dic):
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = TYPE_STRING
+    fixed = datetime(2000, 1, 1)
+    wb.properties.created = wb.properties.modified = fixed
+    wb.properties.creator = "junheng"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return _rezip(buf.getvalue())
+
+
+def _rezip(data: bytes) -> bytes:
+    """Rewrite a zip with fixed timestamps and order, so the same content gives the same bytes."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            zi = zipfile.ZipInfo(info.filename, date_time=_FIXED)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o644 << 16
+            z.writestr(zi, src.read(info.filename))
+    return out.getvalue()
+
+
+def _parquet(name: str, kind: str, df: pd.DataFrame, meta: dict) -> bytes:
+    if kind == "outputs":
+        schema = arrow_schema(name)
+    else:
+        schema = pa.schema([pa.field(f["name"], _PA_IN[f["type"]], metadata={"description": f["description"], "title": f["title"]})
+                            for f in _schema_fields(name, kind)])
+    if meta["illustrative"]:
+        schema = schema.append(pa.field(NOTE_COL, pa.string(), metadata={"description": "示例数据标注"}))
+    md = dict(schema.metadata or {})
+    md[b"illustrative"] = b"true" if meta["illustrative"] else b"false"
+    md[b"release"] = meta["release"].encode()
+    schema = schema.with_metadata(md)
+    clean = df.astype(object).where(df.notna(), None)
+    table = pa.Table.from_pandas(clean, schema=schema, preserve_index=False)
+    buf = io.BytesIO()
+    pq.write_table(table, buf, compression="zstd")
+    return buf.getvalue()
+
+
+def build(inputs: dict[str, pd.DataFrame], outputs: dict[str, pd.DataFrame], meta: dict) -> tuple[dict[str, bytes], list[dict]]:
+    """Return {site path: bytes} for every download, and a listing for the downloads page."""
+    files: dict[str, bytes] = {}
+    listing = []
+    resources = []
+    for kind, names, frames in (("inputs", TABLES, inputs), ("outputs", OUTPUTS, outputs)):
+        for name in names:
+            fields = _schema_fields(name, kind)
+            title = load(name).title if kind == "inputs" else output_schema(name)["title"]
+            df = _frame(frames[name].drop(columns=["_row"], errors="ignore"), fields, meta["illustrative"])
+            base = f"downloads/{kind}/{name}"
+            files[f"{base}.csv"] = _csv(df)
+            files[f"{base}.xlsx"] = _xlsx(name, title, df, fields, meta)
+            files[f"{base}.parquet"] = _parquet(name, kind, df, meta)
+            listing.append(dict(kind=kind, name=name, title=title, rows=len(df), base=base,
+                                sizes={ext: len(files[f"{base}.{ext}"]) for ext in ("csv", "xlsx", "parquet")}))
+            schema = {"fields": fields + ([{"name": NOTE_COL, "type": "string", "title": "示例数据标注", "description": "数据为示例时每行都有此列。"}]
+                                          if meta["illustrative"] else [])}
+            if kind == "inputs" and load(name).primary_key:
+                schema["primaryKey"] = list(load(name).primary_key)
+            resources.append({"name": f"{name}" if kind == "inputs" else f"{name}_output", "path": f"{kind}/{name}.csv",
+                              "title": title, "format": "csv", "encoding": "utf-8-sig", "schema": schema})
+    package = {
+        "name": meta["package_name"], "title": meta["package_title"], "description": meta["package_description"],
+        "version": meta["release"], "illustrative": meta["illustrative"],
+        "licenses": meta["licenses"], "resources": resources,
+    }
+    pkg_bytes = (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    files["downloads/datapackage.json"] = pkg_bytes
+    readme = _readme(meta, listing)
+    zbuf = io.BytesIO()
+    with zipfile.ZipFile(zbuf, "w", zipfile.ZIP_DEFLATED) as z:
+        def add(path: str, data: bytes) -> None:
+            zi = zipfile.ZipInfo(path, date_time=_FIXED)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o644 << 16
+            z.writestr(zi, data)
+        add("README.md", readme.encode("utf-8"))
+        add("LICENSE.txt", meta["license_text"].encode("utf-8"))
+        add("datapackage.json", pkg_bytes)
+        for item in listing:
+            add(f"{item['kind']}/{item['name']}.csv", files[f"{item['base']}.csv"])
+    files["downloads/junheng-data.zip"] = zbuf.getvalue()
+    return files, listing
+
+
+def _readme(meta: dict, listing: list[dict]) -> str:
+    lines = [f"# {meta['package_title']}", ""]
+    if meta["illustrative"]:
+        lines += ["**示例数据**：本数据包中的学校、数字和认定结果均为虚构，仅用于演示计算方法，不代表任何真实学校或部门。", ""]
+    lines += [f"数据版本 {meta['release']}，包含截至 {meta['data_year']} 年的数据，构建自提交 {meta['commit']}。", "",
+              "- `inputs/`：工作人员维护的原始表格（输入）。", "- `outputs/`：按《评估办法》和本县方案计算出的指标与结论（输出）。",
+              "- `datapackage.json`：每张表的字段定义（Frictionless Data Package）。", "",
+              "CSV 为 UTF-8（带 BOM）编码，可直接用中文版 Excel 打开。", "", "## 表格", ""]
+    lines += [f"- `{i['kind']}/{i['name']}.csv`：{i['title']}（{i['rows']} 行）" for i in listing]
+    lines += ["", "## 引用", "", meta["cite_gbt"], "", meta["cite_apa"], "", f"许可：{meta['license']}", ""]
+    return "\n".join(lines)

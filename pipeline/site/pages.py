@@ -1,0 +1,377 @@
+"""Turn the site state into Markdown pages (from Jinja2 templates), chart files, downloads and the Atom feed.
+
+All text from the data is escaped for the context it lands in: HTML-escaped everywhere, and
+Markdown-escaped where Markdown is parsed (headings, paragraphs), so a school name can never
+become markup, a link or a script.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import defaultdict
+from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
+
+import numpy as np
+import pandas as pd
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from ..indicators.resources import GAP_UNIT, INDICATORS, LEVELS
+from ..indicators.rules import PROFILE_ZH
+from ..schemas import TABLES, load
+from . import charts, downloads
+from .context import SiteState
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~:])")
+_STATUS_CLASS = {"达标": "ok", "未达标": "bad", "待评估": "wait", "无数据": "wait", "不确定": "wait", True: "ok", False: "bad"}
+_SHORT = {"R1": "高学历教师", "R2": "骨干教师", "R3": "体育艺术教师", "R4": "教学及辅助用房", "R5": "体育运动场馆",
+          "R6": "教学仪器设备值", "R7": "网络多媒体教室"}
+_UNIT = {"R1": "人/百生", "R2": "人/百生", "R3": "人/百生", "R4": "平方米/生", "R5": "平方米/生", "R6": "元/生", "R7": "间/百生"}
+
+
+def md(text) -> Markup:
+    """Escape text for a Markdown context (then HTML-escape): it shows exactly as written."""
+    s = str(text).replace("\r", " ").replace("\n", " ")
+    s = _MD_SPECIAL.sub(r"\\\1", s)
+    return Markup(escape(s).replace("&amp;", "&amp;"))
+
+
+def badge(status) -> Markup:
+    label = {True: "达标", False: "未达标"}.get(status, status) if isinstance(status, bool) else status
+    return Markup(f'<span class="jh-status jh-status--{_STATUS_CLASS.get(status, "wait")}">{escape(label)}</span>')
+
+
+def num(x, digits: int = 2) -> str:
+    if x is None or (isinstance(x, float) and (math.isnan(x) or math.isinf(x))) or x is pd.NA:
+        return "—"
+    if isinstance(x, (int, np.integer)) and not isinstance(x, bool):
+        return f"{int(x):,}"
+    x = float(x)
+    if x.is_integer() and abs(x) >= 1000:
+        return f"{x:,.0f}"
+    return f"{x:,.{digits}f}"
+
+
+def gap_text(ind: str, gap: float) -> str:
+    unit = GAP_UNIT[ind]
+    if ind in ("R1", "R2", "R3", "R7"):
+        return f"缺 {int(gap)} {unit}"
+    if ind == "R6":
+        return f"设备值缺 {gap / 10000:,.1f} 万元"
+    what = "教学及辅助用房" if ind == "R4" else "体育场地"
+    return f"{what}缺 {gap:,.0f} 平方米"
+
+
+def prefix_for(path: str) -> str:
+    parts = path.split("/")
+    depth = len(parts) - 1 + (0 if parts[-1] == "index.md" else 1)
+    return "../" * depth
+
+
+class Site:
+    def __init__(self, state: SiteState):
+        self.s = state
+        self.t, self.o, self.meta = state.tables, state.outputs, state.meta
+        self.years = sorted(int(y) for y in self.t["school_levels"]["year"].unique())
+        self.year = self.years[-1]
+        self.schools = self.t["schools"].set_index("school_id")
+        self.renderer = charts.Renderer(state.cache_dir)
+        self.pages: dict[str, str] = {}
+        self.env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
+                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+        self.env.filters.update(md=md, num=num)
+        self.env.globals.update(badge=badge, num=num, PROFILE_ZH=PROFILE_ZH, SHORT=_SHORT, UNIT=_UNIT)
+
+    # ------------------------------------------------------------ helpers
+    def render(self, path: str, template: str, **kw) -> None:
+        prefix = prefix_for(path)
+        self.pages[path] = self.env.get_template(template).render(meta=self.meta, year=self.year, years=self.years, prefix=prefix,
+                                                                   chart=lambda c: self.renderer.html(c, prefix), **kw)
+
+    def verdict(self, year: int, profile: str) -> pd.DataFrame:
+        v = self.o["verdict"]
+        return v[(v["year"] == year) & (v["profile"] == profile)].set_index("part")
+
+    def items(self, year: int, part: str) -> pd.DataFrame:
+        ci = self.o["county_items"]
+        return ci[(ci["year"] == year) & (ci["part"] == part)]
+
+    def rule(self, rule_id: str, profile: str = "national", level: str = "全部") -> dict:
+        st = self.t["standards"]
+        r = st[(st["rule_id"] == rule_id) & (st["profile"] == profile)]
+        if level != "全部":
+            r = r[r["level"].isin([level, "全部"])]
+        return r.iloc[0].to_dict()
+
+    # ------------------------------------------------------------ pages
+    def build(self) -> dict[str, str]:
+        self.home()
+        self.resources()
+        for ind in INDICATORS:
+            self.indicator(ind)
+        self.school_pages()
+        self.towns()
+        for part, path, title in (("政府保障程度", "government.md", "政府保障程度"), ("教育质量", "quality.md", "教育质量")):
+            self.part_page(part, path, title)
+        self.satisfaction()
+        self.tasks()
+        self.method()
+        self.downloads_page()
+        self.changelog()
+        return self.pages
+
+    def home(self) -> None:
+        parts = ["资源配置", "政府保障程度", "教育质量", "社会认可度", "一票否决"]
+        links = {"资源配置": "resources/", "政府保障程度": "government/", "教育质量": "quality/", "社会认可度": "satisfaction/",
+                 "一票否决": "government/#一票否决"}
+        verdicts = {p: self.verdict(self.year, p) for p in PROFILE_ZH}
+        sv = self.o["school_verdicts"]
+        latest = sv[(sv["year"] == self.year) & (sv["profile"] == "national")]
+        ms = self.t["milestones"].sort_values("due")
+        self.render("index.md", "home.md.j2", parts=parts, links=links, verdicts=verdicts, units_met=int(latest["meets"].sum()),
+                    units=len(latest), milestones=ms.to_dict("records"))
+
+    def resources(self) -> None:
+        b = self.o["balance"]
+        bn = b[b["profile"] == "national"]
+        latest = bn[bn["year"] == self.year]
+        sv = self.o["school_verdicts"]
+        by_year = sv[sv["profile"] == "national"].groupby(["year", "level"])["meets"].agg(["sum", "count"]).reset_index()
+        cvs = []
+        for level in LEVELS:
+            d = bn[bn["level"] == level].copy()
+            d["indicator"] = d["indicator_id"].map(lambda i: f"{i} {_SHORT[i]}")
+            worst = latest[latest["level"] == level].sort_values("cv", ascending=False).iloc[0]
+            cvs.append(charts.cv_lines(f"cv-{'primary' if level == '小学' else 'junior'}", d, f"{level}七项指标的差异系数（{self.years[0]}—{self.year}）",
+                                       f"{self.year} 年{level}差异系数最高的是 {worst['indicator_id']}（{worst['cv']:.3f}，上限 {worst['threshold']:.2f}）。",
+                                       series="indicator", series_title="指标"))
+        ex = self.o["exclusions"]
+        ex = ex[(ex["year"] == self.year) & (ex["profile"] == "national")].copy()
+        ex["school_name"] = ex["school_id"].map(self.schools["school_name"])
+        self.render("resources/index.md", "resources.md.j2", latest=latest.to_dict("records"), by_year=by_year.to_dict("records"),
+                    cv_charts=cvs, exclusions=ex.to_dict("records"))
+
+    def indicator(self, ind: str) -> None:
+        si = self.o["school_indicators"]
+        d = si[(si["indicator_id"] == ind) & (si["profile"] == "national")].copy()
+        d["school_name"] = d["school_id"].map(self.schools["school_name"])
+        d["status"] = d["meets"].map({True: "达标", False: "未达标"})
+        latest = d[d["year"] == self.year]
+        b = self.o["balance"]
+        bl = b[(b["indicator_id"] == ind) & (b["profile"] == "national")]
+        contrib = self.o["balance_contributions"]
+        contrib = contrib[(contrib["indicator_id"] == ind) & (contrib["year"] == self.year) & (contrib["profile"] == "national")].copy()
+        contrib["school_name"] = contrib["school_id"].map(self.schools["school_name"])
+        sections = []
+        for level in LEVELS:
+            ld = latest[latest["level"] == level].sort_values("value")
+            if ld.empty:
+                continue
+            thr = float(ld["threshold"].iloc[0])
+            n_fail = int((~ld["meets"]).sum())
+            bar = charts.indicator_bars(f"{ind}-{'primary' if level == '小学' else 'junior'}-{self.year}", ld, f"{self.year} 年各{level}的{_SHORT[ind]}（{_UNIT[ind]}）",
+                                        _UNIT[ind], thr, f"{len(ld)} 个{level}学校单位中 {len(ld) - n_fail} 个达到阈值 {thr:g}，{n_fail} 个未达到。")
+            drivers = contrib[contrib["level"] == level].sort_values("variance_share", ascending=False).head(5)
+            sections.append(dict(level=level, chart=bar, rows=ld.sort_values("school_name").to_dict("records"), threshold=thr,
+                                 drivers=drivers.to_dict("records"), cv=bl[(bl["level"] == level) & (bl["year"] == self.year)].iloc[0].to_dict()))
+        cv = charts.cv_lines(f"{ind}-cv", bl, f"{ind} 差异系数的变化（{self.years[0]}—{self.year}）",
+                             "；".join(f"{r.level} {r.year} 年 {r.cv:.3f}" for r in bl[bl["year"].isin([self.years[0], self.year])].itertuples()) + "。")
+        self.render(f"resources/{ind}.md", "indicator.md.j2", ind=ind, name=self.rule(ind)["name"], rule_p=self.rule(ind, level="小学"),
+                    rule_j=self.rule(ind, level="初中"), sections=sections, cv_chart=cv)
+
+    def school_pages(self) -> None:
+        si = self.o["school_indicators"]
+        si = si[si["profile"] == "national"]
+        units = self.o["school_units"]
+        sv = self.o["school_verdicts"]
+        sv = sv[sv["profile"] == "national"]
+        checks = self.o["school_checks"]
+        checks = checks[(checks["profile"] == "national") & (checks["year"] == self.year)]
+        b = self.o["balance"]
+        means = b[(b["profile"] == "national") & (b["year"] == self.year)].set_index(["level", "indicator_id"])["mean"]
+        ex = self.o["exclusions"]
+        ex = ex[(ex["profile"] == "national") & (ex["year"] == self.year)]
+        lv = self.t["school_levels"]
+        rooms = self.t["special_rooms"]
+        index_rows = []
+        for sid, s in self.schools.iterrows():
+            mine = si[si["school_id"] == sid]
+            parts = []
+            for level in LEVELS:
+                cur = mine[(mine["level"] == level) & (mine["year"] == self.year)]
+                if cur.empty:
+                    continue
+                verdict = sv[(sv["school_id"] == sid) & (sv["level"] == level) & (sv["year"] == self.year)].iloc[0]
+                rows = [dict(r, mean=means.get((level, r["indicator_id"])), short=_SHORT[r["indicator_id"]], unit=_UNIT[r["indicator_id"]])
+                        for r in cur.to_dict("records")]
+                gaps = [gap_text(r["indicator_id"], r["gap"]) for r in rows if not r["meets"]]
+                hist = mine[mine["level"] == level].copy()
+                hist["pct"] = hist["ratio"] * 100
+                hist["indicator"] = hist["indicator_id"]
+                hist["status"] = hist["meets"].map({True: "达标", False: "未达标"})
+                trend = charts.ratio_trend(f"school-{sid}-{'primary' if level == '小学' else 'junior'}", hist,
+                                           f"{s['school_name']}（{level}）七项指标的变化", _trend_summary(hist, self.year))
+                parts.append(dict(level=level, rows=rows, verdict=verdict.to_dict(), gaps=gaps, trend=trend))
+            facts = lv[(lv["school_id"] == sid) & (lv["year"] == self.year)].to_dict("records")
+            my_checks = checks[checks["school_id"] == sid].to_dict("records")
+            my_rooms = rooms[(rooms["school_id"] == sid) & (rooms["year"] == self.year)].sort_values(["room_type", "room_no"]).to_dict("records")
+            left = ex[ex["school_id"] == sid].to_dict("records")
+            self.render(f"schools/{sid}.md", "school.md.j2", sid=sid, s=s.to_dict(), parts=parts, facts=facts, checks=my_checks,
+                        rooms=my_rooms, left_out=left, town_code=self._town_code(s["town"]))
+            index_rows.append(dict(sid=sid, s=s.to_dict(), parts=parts, left=left, town_code=self._town_code(s["town"])))
+        self.render("schools/index.md", "schools.md.j2", rows=index_rows)
+
+    def _town_code(self, town: str) -> str:
+        t = self.t["towns"]
+        return t[t["town_name"] == town]["town_code"].iloc[0]
+
+    def towns(self) -> None:
+        sv = self.o["school_verdicts"]
+        sv = sv[(sv["profile"] == "national")]
+        overview = []
+        for town in self.t["towns"].to_dict("records"):
+            ids = self.schools[self.schools["town"] == town["town_name"]].index
+            mine = sv[sv["school_id"].isin(ids)]
+            trend = mine.groupby("year")["meets"].agg(["sum", "count"]).reset_index().to_dict("records")
+            latest = mine[mine["year"] == self.year]
+            rows = []
+            for sid in ids:
+                s = self.schools.loc[sid]
+                v = latest[latest["school_id"] == sid]
+                rows.append(dict(sid=sid, s=s.to_dict(), verdicts=v.to_dict("records")))
+            self.render(f"towns/{town['town_code']}.md", "town.md.j2", town=town, rows=rows, trend=trend)
+            overview.append(dict(town=town, schools=len(ids), met=int(latest["meets"].sum()), units=len(latest)))
+        self.render("towns/index.md", "towns.md.j2", overview=overview)
+
+    def part_page(self, part: str, path: str, title: str) -> None:
+        items = {p: self.items(self.year, part)[lambda d: d["profile"] == p].to_dict("records") for p in PROFILE_ZH}
+        ci = self.o["county_items"]
+        hist = ci[ci["part"] == part]
+        history = {}
+        for r in hist.itertuples():
+            history.setdefault((r.item_id, r.name), {})[(r.year, r.profile)] = r.status
+        checks = self.o["school_checks"]
+        checks = checks[(checks["year"] == self.year) & (~checks["meets"].astype(bool))]
+        ids = {r["item_id"] for rows in items.values() for r in rows}
+        checks = checks[checks["item_id"].isin(ids)]
+        vetoes = {p: self.items(self.year, "一票否决")[lambda d: d["profile"] == p].to_dict("records") for p in PROFILE_ZH} if part == "政府保障程度" else None
+        self.render(path, "part.md.j2", part=part, title=title, items=items, history=history, checks=checks.to_dict("records"),
+                    vetoes=vetoes, verdicts={p: self.verdict(self.year, p) for p in PROFILE_ZH})
+
+    def satisfaction(self) -> None:
+        ci = self.o["county_items"]
+        s1 = ci[(ci["item_id"] == "S1") & (ci["profile"] == "national")].copy()
+        rows = []
+        from ..indicators.county import wilson
+
+        conf = float(self.rule("S1.confidence")["threshold"])
+        sv = self.t["satisfaction"]
+        for y in self.years:
+            g = sv[sv["year"] == y]
+            n, k = int(g["responded"].sum()), int(g["satisfied"].sum())
+            if not n:
+                continue
+            lo, hi = wilson(k, n, conf)
+            status = s1[s1["year"] == y]["status"].iloc[0]
+            rows.append(dict(year=y, rate=k * 100 / n, low=lo * 100, high=hi * 100, status=status, n=n, sampled=int(g["sampled"].sum())))
+        d = pd.DataFrame(rows)
+        thr = float(self.rule("S1")["threshold"])
+        last = rows[-1]
+        ch = charts.interval_chart("satisfaction", d, f"社会认可度与 {conf:.0%} 置信区间（{self.years[0]}—{self.year}）", thr,
+                                   f"{self.year} 年满意率 {last['rate']:.1f}%，区间 {last['low']:.1f}%—{last['high']:.1f}%，结论：{last['status']}。")
+        groups = sv[sv["year"] == self.year].to_dict("records")
+        self.render("satisfaction.md", "satisfaction.md.j2", sat_chart=ch, rows=rows, groups=groups, threshold=thr, conf=conf,
+                    rule=self.rule("S1"))
+
+    def tasks(self) -> None:
+        tk = self.t["tasks"].sort_values("task_id")
+        up = self.t["task_updates"].sort_values(["task_id", "date"])
+        ci = self.o["county_items"]
+        ci = ci[(ci["year"] == self.year) & (ci["profile"] == "county")].set_index("item_id")["status"].to_dict()
+        b = self.o["balance"]
+        bl = b[(b["year"] == self.year) & (b["profile"] == "county")]
+        r_status = {ind: ("达标" if (bl[bl["indicator_id"] == ind]["status"] == "达标").all() else "未达标") for ind in INDICATORS}
+        ci.update(r_status)
+        rows, by_dept = [], defaultdict(list)
+        for t in tk.to_dict("records"):
+            ups = up[up["task_id"] == t["task_id"]].to_dict("records")
+            items = [(i, ci.get(i, "无数据")) for i in str(t["items"] or "").split()]
+            row = dict(t=t, updates=ups, latest=ups[-1] if ups else None, related=items, depts=[d for d in t["departments"].split("、") if d])
+            rows.append(row)
+            for d in row["depts"]:
+                by_dept[d].append(row)
+        ms = self.t["milestones"].sort_values("due").to_dict("records")
+        self.render("tasks.md", "tasks.md.j2", rows=rows, by_dept=sorted(by_dept.items(), key=lambda kv: -len(kv[1])), milestones=ms)
+
+    def method(self) -> None:
+        st = self.t["standards"].sort_values(["rule_id", "level", "profile"])
+        self.render("method.md", "method.md.j2", rules=st.to_dict("records"))
+
+    def downloads_page(self) -> None:
+        files, listing = downloads.build({k: v for k, v in self.t.items()}, self.o, self.meta)
+        self.s.extra_files.update(files)
+        dictionary = [dict(name=n, schema=load(n)) for n in TABLES]
+        from ..compute import OUTPUTS, output_schema
+
+        out_dict = [dict(name=n, schema=output_schema(n)) for n in OUTPUTS]
+        jsonld = {"@context": "https://schema.org/", "@type": "Dataset", "name": self.meta["package_title"],
+                  "description": self.meta["package_description"], "version": self.meta["release"],
+                  "license": self.meta["licenses"][0].get("path", ""), "inLanguage": "zh-CN",
+                  "temporalCoverage": f"{self.years[0]}/{self.year}",
+                  "spatialCoverage": f"{self.meta['province']}{self.meta['city']}{self.meta['county']}",
+                  "creator": {"@type": "GovernmentOrganization", "name": f"{self.meta['county']}教育和体育局"},
+                  "distribution": [{"@type": "DataDownload", "encodingFormat": "application/zip", "contentUrl": "downloads/junheng-data.zip"}]}
+        if self.meta["illustrative"]:
+            jsonld["description"] = "示例数据（虚构）。" + jsonld["description"]
+        ld = json.dumps(jsonld, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        self.render("downloads.md", "downloads.md.j2", listing=listing, dictionary=dictionary, out_dict=out_dict,
+                    zip_size=len(files["downloads/junheng-data.zip"]), jsonld=Markup(ld))
+
+    def changelog(self) -> None:
+        rel = self.t["releases"].sort_values("released_on", ascending=False).to_dict("records")
+        sv = self.o["school_verdicts"]
+        v = self.o["verdict"]
+        entries = []
+        for r in rel:
+            y = int(r["data_year"])
+            mine = sv[(sv["year"] == y) & (sv["profile"] == "national")]
+            whole = v[(v["year"] == y) & (v["part"] == "总体")].set_index("profile")["status"].to_dict()
+            facts = [f"学校单位达标 {int(mine['meets'].sum())}/{len(mine)}"] + [f"{PROFILE_ZH[p]}总体结论：{whole.get(p, '无数据')}" for p in PROFILE_ZH]
+            entries.append(dict(r, facts=facts))
+        self.render("changelog.md", "changelog.md.j2", entries=entries)
+        self.s.extra_files["feed.xml"] = _atom(entries, self.meta).encode("utf-8")
+
+    def files(self) -> dict[str, bytes | str]:
+        out = dict(self.renderer.files)
+        out.update(self.s.extra_files)
+        return out
+
+
+def _trend_summary(hist: pd.DataFrame, year: int) -> str:
+    cur = hist[hist["year"] == year]
+    bad = cur[~cur["meets"]]["indicator_id"].tolist()
+    return f"{year} 年 7 项中 {7 - len(bad)} 项达到阈值" + (f"，{'、'.join(bad)} 未达到。" if bad else "。")
+
+
+def _atom(entries: list[dict], meta: dict) -> str:
+    """An Atom feed of data releases; ids and dates come from the data, not the clock."""
+    site = meta["site_name"]
+    updated = entries[0]["released_on"] + "T00:00:00Z" if entries else "2000-01-01T00:00:00Z"
+    parts = ['<?xml version="1.0" encoding="utf-8"?>', '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">',
+             f"<title>{xml_escape(site)} · 更新记录</title>", f"<id>urn:junheng:{xml_escape(meta['package_name'])}:releases</id>",
+             f"<updated>{updated}</updated>", f"<author><name>{xml_escape(meta['county'])}教育和体育局</name></author>",
+             '<link rel="alternate" href="changelog/"/>']
+    for e in entries:
+        text = e["summary"] + "（" + "；".join(e["facts"]) + "）"
+        if meta["illustrative"]:
+            text = "示例数据：" + text
+        parts += ["<entry>", f"<title>数据版本 {xml_escape(e['release'])}（{int(e['data_year'])} 年数据）</title>",
+                  f"<id>urn:junheng:{xml_escape(meta['package_name'])}:release:{xml_escape(e['release'])}</id>",
+                  f"<updated>{e['released_on']}T00:00:00Z</updated>", '<link rel="alternate" href="changelog/"/>',
+                  f'<summary type="text">{xml_escape(text)}</summary>', "</entry>"]
+    parts.append("</feed>")
+    return "\n".join(parts) + "\n"
