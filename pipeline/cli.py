@@ -83,7 +83,11 @@ def compute(data_dir: Path, out: Path) -> None:
     v = _validated(data_dir)
     if not v.valid:
         sys.exit(1)
-    written = run(v, out / "data")
+    try:
+        written = run(v, out / "data")
+    except Exception as e:  # noqa: BLE001 — a rule missing from standards.csv, or a defect: say so in Chinese
+        click.echo(f"计算失败（{type(e).__name__}：{e}）。已有的输出未改动。", err=True)
+        sys.exit(1)
     click.echo(f"已写入 {len(written)} 个表到 {out / 'data'}：{'、'.join(p.name for p in written)}")
 
 
@@ -107,6 +111,9 @@ def build(data_dir: Path, out: Path) -> None:
         site = run(v, out)
     except RuntimeError as e:  # the builder reports in Chinese; the previous site stays
         click.echo(str(e), err=True)
+        sys.exit(1)
+    except Exception as e:  # noqa: BLE001 — never a traceback for staff; the previous site stays
+        click.echo(f"网站生成失败（{type(e).__name__}：{e}）。原有网站未改动。这可能是程序缺陷，请把这条信息报告给维护者。", err=True)
         sys.exit(1)
     click.echo(f"网站已生成：{site}")
 

@@ -40,3 +40,32 @@ def sample_outputs(sample_validated):
     from pipeline.compute import compute_tables
 
     return compute_tables(sample_validated.tables)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory, sample_validated):
+    """The shipped data built once into a temporary folder: (out, site)."""
+    from pipeline.site import build
+
+    out = tmp_path_factory.mktemp("build")
+    site = build(sample_validated, out)
+    return out, site
+
+
+@pytest.fixture(scope="session")
+def served_site(built_site):
+    """The built site served on localhost (a real HTTP server, as a static host would)."""
+    import functools
+    import http.server
+    import threading
+
+    _, site = built_site
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *a):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()

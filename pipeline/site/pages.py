@@ -26,7 +26,9 @@ from . import charts, downloads
 from .context import SiteState
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~:])")
+# the characters Python-Markdown can backslash-escape (its ESCAPED_CHARS, plus | from the tables extension);
+# <, > and & are HTML-escaped instead
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
 _STATUS_CLASS = {"达标": "ok", "未达标": "bad", "待评估": "wait", "无数据": "wait", "不确定": "wait", True: "ok", False: "bad"}
 _SHORT = {"R1": "高学历教师", "R2": "骨干教师", "R3": "体育艺术教师", "R4": "教学及辅助用房", "R5": "体育运动场馆",
           "R6": "教学仪器设备值", "R7": "网络多媒体教室"}
@@ -37,7 +39,7 @@ def md(text) -> Markup:
     """Escape text for a Markdown context (then HTML-escape): it shows exactly as written."""
     s = str(text).replace("\r", " ").replace("\n", " ")
     s = _MD_SPECIAL.sub(r"\\\1", s)
-    return Markup(escape(s).replace("&amp;", "&amp;"))
+    return Markup(escape(s))
 
 
 def badge(status) -> Markup:

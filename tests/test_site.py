@@ -1,0 +1,214 @@
+"""Page generation: golden pages and chart specs, the structure of the built HTML, downloads, atomic builds."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import shutil
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+from xml.etree import ElementTree
+
+import openpyxl
+import pytest
+
+from conftest import MINIMAL, ROOT, tree_hash
+from pipeline.compute import compute_tables
+from pipeline.site.context import make_state
+from pipeline.site.pages import Site, md
+from pipeline.validate import validate
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+UPDATE = os.environ.get("JUNHENG_UPDATE_GOLDEN") == "1"   # regenerate with: JUNHENG_UPDATE_GOLDEN=1 make test
+
+
+def _normalise(text: str) -> str:
+    return re.sub(r"构建自提交 \w+", "构建自提交 <commit>", text)
+
+
+@pytest.fixture(scope="module")
+def minimal_site():
+    v = validate(MINIMAL)
+    state = make_state(v, compute_tables(v.tables), None)
+    state.meta["commit"] = "<commit>"
+    site = Site(state)
+    return site, site.build()
+
+
+@pytest.mark.parametrize("page", ["index.md", "resources/R2.md", "schools/2137032109.md", "government.md", "tasks.md"])
+def test_golden_pages(minimal_site, page):
+    _, pages = minimal_site
+    got = _normalise(pages[page])
+    golden = GOLDEN / "pages" / page
+    if UPDATE:
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(got, encoding="utf-8")
+    assert golden.is_file(), f"missing golden file {golden}: run JUNHENG_UPDATE_GOLDEN=1 make test and review the diff"
+    assert got == golden.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("chart", ["R2-primary-2025", "cv-junior", "satisfaction"])
+def test_golden_chart_specs(minimal_site, chart):
+    site, pages = minimal_site
+    found = None
+    for text in pages.values():
+        m = re.search(rf'id="chart-{re.escape(chart)}".*?<script type="application/json">(.*?)</script>', text, re.S)
+        if m:
+            found = json.loads(m.group(1))
+            break
+    assert found, chart
+    got = json.dumps(found, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    golden = GOLDEN / "charts" / f"{chart}.json"
+    if UPDATE:
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(got, encoding="utf-8")
+    assert got == golden.read_text(encoding="utf-8")
+    # every indicator chart has a threshold rule, and pass/fail is also a shape
+    text = json.dumps(found)
+    assert '"rule"' in text
+    if chart != "satisfaction":
+        assert '"shape"' in text and "cross" in text
+
+
+@pytest.mark.parametrize("text", ["<script>alert(1)</script>", "*粗体* _斜体_ `代码`", "| a | b |", "[链接](javascript:alert(1))",
+                                  "# 标题", "1. 列表", "- 列表", "{{ x }} {% y %}", "a & b &amp; c", "\u200f右到左\u202e", "<img src=x onerror=alert(1)>"])
+def test_markdown_escaping_keeps_text_literal(text):
+    import markdown
+
+    html = markdown.markdown(f"# {md(text)}", extensions=["tables", "attr_list", "md_in_html"])
+    parser = _Links()
+    parser.feed(html)
+    assert "".join(parser.text).strip() == text.strip()
+    assert "<script" not in html and "<img" not in html and "href" not in html
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.refs, self.text = [], []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        for key in ("src", "href"):
+            if a.get(key):
+                self.refs.append((tag, a.get("rel"), a[key]))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def _pages(site: Path):
+    return sorted(site.rglob("*.html"))
+
+
+def test_every_page_is_flagged_and_footed(built_site):
+    _, site = built_site
+    pages = _pages(site)
+    assert len(pages) > 60
+    for p in pages:
+        html = p.read_text(encoding="utf-8")
+        if p.name == "404.html":
+            continue
+        assert "示例数据" in html, p
+        assert re.search(r"数据版本 \d{4}\.\d+.*构建自提交 \w+", html), p
+
+
+def test_nothing_loads_from_another_host(built_site):
+    _, site = built_site
+    for p in _pages(site):
+        parser = _Links()
+        parser.feed(p.read_text(encoding="utf-8"))
+        for tag, rel, ref in parser.refs:
+            if tag == "a":
+                continue            # links a reader may follow are fine; nothing is loaded from them
+            assert not re.match(r"(https?:)?//", ref), f"{p}: <{tag} {rel}> loads {ref}"
+    for css in site.rglob("*.css"):
+        for url in re.findall(r"url\(([^)]+)\)", css.read_text(encoding="utf-8")):
+            assert not re.match(r"['\"]?(https?:)?//", url), f"{css}: {url}"
+
+
+def test_vega_only_on_chart_pages(built_site):
+    _, site = built_site
+    assert (site / "assets/vendor/vega/vega-bundle.js").stat().st_size > 500_000
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "jh-vega" not in home and "vega-bundle" not in home
+    assert "jh-vega" in (site / "resources/R5/index.html").read_text(encoding="utf-8")
+
+
+def test_each_chart_has_title_summary_table_csv_and_svg(built_site):
+    _, site = built_site
+    html = (site / "resources/R5/index.html").read_text(encoding="utf-8")
+    figures = re.findall(r'<figure class="jh-chart".*?</figure>', html, re.S)
+    assert figures
+    for f in figures:
+        assert "<figcaption><strong>" in f and "<table" in f and ".csv" in f and ".svg" in f
+        svg = re.search(r'<img src="[./]*(charts/[^"]+\.svg)"', f).group(1)
+        assert (site / svg).read_text(encoding="utf-8").lstrip().startswith("<svg")
+
+
+def test_school_page_shows_gaps(built_site):
+    _, site = built_site
+    html = (site / "schools/2137032101/index.html").read_text(encoding="utf-8")
+    assert "未达标" in html and "体育场地缺" in html and "平方米" in html
+
+
+def test_downloads(built_site):
+    _, site = built_site
+    d = site / "downloads"
+    for kind, name in (("inputs", "schools"), ("outputs", "balance")):
+        raw = (d / kind / f"{name}.csv").read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf")
+        rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+        assert rows and all(r["illustrative_note"].startswith("示例数据") for r in rows)
+        wb = openpyxl.load_workbook(d / kind / f"{name}.xlsx")
+        assert wb.sheetnames[0] == "说明" and "示例数据" in wb["说明"]["A1"].value
+        for row in wb["数据"].iter_rows():
+            for cell in row:
+                assert cell.data_type != "f"
+    pkg = json.loads((d / "datapackage.json").read_text(encoding="utf-8"))
+    assert pkg["illustrative"] is True and len(pkg["resources"]) >= 30
+    with zipfile.ZipFile(d / "junheng-data.zip") as z:
+        names = z.namelist()
+        assert {"README.md", "LICENSE.txt", "datapackage.json"} <= set(names)
+        assert "示例数据" in z.read("README.md").decode("utf-8")
+    html = (site / "downloads/index.html").read_text(encoding="utf-8")
+    ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    assert ld["@type"] == "Dataset" and "示例数据" in ld["description"]
+    assert "GB/T 7714" in html and "APA" in html
+    assert "学校标识码" in html          # the data dictionary, from the schemas
+
+
+def test_feed_is_atom(built_site):
+    _, site = built_site
+    root = ElementTree.fromstring((site / "feed.xml").read_bytes())
+    entries = root.findall("{http://www.w3.org/2005/Atom}entry")
+    assert len(entries) == 5 and "示例数据" in entries[0].find("{http://www.w3.org/2005/Atom}summary").text
+
+
+def test_method_page_lists_every_threshold_with_source(built_site, sample_validated):
+    _, site = built_site
+    html = (site / "method/index.html").read_text(encoding="utf-8")
+    assert 'class="arithmatex"' in html
+    for src in set(sample_validated.tables["standards"]["source"]):
+        assert str(src).replace("&", "&amp;").replace("“", "“")[:20] in html
+
+
+def test_failed_build_leaves_previous_site(tmp_path):
+    from pipeline.site import build
+
+    v = validate(MINIMAL)
+    build(v, tmp_path)
+    before = tree_hash(tmp_path / "site")
+    bad = tmp_path / "bad.yml"
+    cfg = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("name: material", "name: no-such-theme")
+    shutil.copytree(ROOT / "site", tmp_path / "docs")
+    bad.write_text(cfg.replace("docs_dir: site", f"docs_dir: {tmp_path / 'docs'}").replace("custom_dir: site/overrides", f"custom_dir: {tmp_path / 'docs' / 'overrides'}")
+                   .replace("pipeline/site/hooks.py", str(ROOT / "pipeline/site/hooks.py")), encoding="utf-8")
+    with pytest.raises(Exception):
+        build(v, tmp_path, config_file=bad)
+    assert tree_hash(tmp_path / "site") == before
+    assert not list(tmp_path.glob(".staging-*"))
