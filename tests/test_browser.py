@@ -118,3 +118,9 @@ def test_pages_read_without_javascript(browser, served_site):
     assert img.get_attribute("src").endswith(".svg")
     assert pg.evaluate("(i) => i.complete && i.naturalWidth > 0", img.element_handle())
     ctx.close()
+
+
+def test_formulas_render_with_the_vendored_katex(page, served_site):
+    page.goto(served_site + "method/", wait_until="networkidle")
+    page.wait_for_selector(".arithmatex .katex", timeout=15000)
+    assert page.locator(".arithmatex .katex").count() >= 5

@@ -212,3 +212,20 @@ def test_failed_build_leaves_previous_site(tmp_path):
         build(v, tmp_path, config_file=bad)
     assert tree_hash(tmp_path / "site") == before
     assert not list(tmp_path.glob(".staging-*"))
+
+
+def test_charts_are_valid_vega_lite(minimal_site):
+    """The build skips Altair's per-chart validation for speed; every chart kind is validated here instead."""
+    import jsonschema
+    from altair.vegalite.v6.schema import load_schema
+
+    schema = load_schema()
+    site, pages = minimal_site
+    kinds = {}
+    for text in pages.values():
+        for cid, spec in re.findall(r'id="chart-([^"]+)".*?<script type="application/json">(.*?)</script>', text, re.S):
+            kind = re.sub(r"\d+|primary|junior", "", cid)
+            kinds.setdefault(kind, json.loads(spec))
+    assert len(kinds) >= 5, kinds.keys()
+    for kind, spec in kinds.items():
+        jsonschema.validate(spec, schema)

@@ -7,6 +7,7 @@ Parquet metadata, and the README of the zip. Files are byte-identical for the sa
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import zipfile
@@ -24,6 +25,7 @@ from ..schemas import TABLES, load
 NOTE_COL = "illustrative_note"
 NOTE = "示例数据（虚构，仅用于演示）"
 _FIXED = (1980, 1, 1, 0, 0, 0)
+_VERSION = "downloads-1"          # bump when the XLSX or Parquet layout changes, to invalidate cached artifacts
 _PA_IN = {"integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(), "string": pa.string(), "date": pa.string()}
 
 
@@ -111,7 +113,24 @@ def _parquet(name: str, kind: str, df: pd.DataFrame, meta: dict) -> bytes:
     return buf.getvalue()
 
 
-def build(inputs: dict[str, pd.DataFrame], outputs: dict[str, pd.DataFrame], meta: dict) -> tuple[dict[str, bytes], list[dict]]:
+def _cached(cache_dir, key_parts: tuple, make) -> bytes:
+    """Reuse an artifact made from the same bytes in an earlier build (keyed by a hash of its inputs)."""
+    if cache_dir is None:
+        return make()
+    key = hashlib.sha256(b"\0".join(p if isinstance(p, bytes) else str(p).encode() for p in key_parts)).hexdigest()[:32]
+    path = cache_dir / key
+    if path.is_file():
+        return path.read_bytes()
+    data = make()
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+    return data
+
+
+def build(inputs: dict[str, pd.DataFrame], outputs: dict[str, pd.DataFrame], meta: dict,
+          cache_dir=None) -> tuple[dict[str, bytes], list[dict]]:
     """Return {site path: bytes} for every download, and a listing for the downloads page."""
     files: dict[str, bytes] = {}
     listing = []
@@ -122,9 +141,10 @@ def build(inputs: dict[str, pd.DataFrame], outputs: dict[str, pd.DataFrame], met
             title = load(name).title if kind == "inputs" else output_schema(name)["title"]
             df = _frame(frames[name].drop(columns=["_row"], errors="ignore"), fields, meta["illustrative"])
             base = f"downloads/{kind}/{name}"
-            files[f"{base}.csv"] = _csv(df)
-            files[f"{base}.xlsx"] = _xlsx(name, title, df, fields, meta)
-            files[f"{base}.parquet"] = _parquet(name, kind, df, meta)
+            files[f"{base}.csv"] = csv_bytes = _csv(df)
+            key = (_VERSION, kind, name, csv_bytes, json.dumps(meta, sort_keys=True, ensure_ascii=False, default=str))
+            files[f"{base}.xlsx"] = _cached(cache_dir, key + (b"xlsx",), lambda: _xlsx(name, title, df, fields, meta))
+            files[f"{base}.parquet"] = _cached(cache_dir, key + (b"parquet",), lambda: _parquet(name, kind, df, meta))
             listing.append(dict(kind=kind, name=name, title=title, rows=len(df), base=base,
                                 sizes={ext: len(files[f"{base}.{ext}"]) for ext in ("csv", "xlsx", "parquet")}))
             schema = {"fields": fields + ([{"name": NOTE_COL, "type": "string", "title": "示例数据标注", "description": "数据为示例时每行都有此列。"}]

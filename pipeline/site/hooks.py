@@ -14,6 +14,11 @@ _generated: dict = {}
 
 
 def on_config(config):
+    import logging
+
+    import jieba   # Material's search segments Chinese with jieba; keep its progress chatter out of the build log
+
+    jieba.setLogLevel(logging.WARNING)
     state = get_state()
     m = state.meta
     config.site_name = m["site_name"]
@@ -25,6 +30,19 @@ def on_config(config):
     return config
 
 
+def _vega_bundle(cache_dir, vl_convert) -> str:
+    """Vega, Vega-Lite and Vega-Embed in one script, from vl-convert (cached per vl-convert version)."""
+    if cache_dir is None:
+        return vl_convert.javascript_bundle()
+    path = cache_dir.parent / f"vega-bundle-{vl_convert.__version__}.js"
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(vl_convert.javascript_bundle(), encoding="utf-8")
+        tmp.replace(path)
+    return path.read_text(encoding="utf-8")
+
+
 def on_files(files: Files, config) -> Files:
     import vl_convert
 
@@ -34,7 +52,7 @@ def on_files(files: Files, config) -> Files:
     for path, content in sorted(pages.items()):
         files.append(File.generated(config, path, content=content))
     extra = site.files()
-    extra["assets/vendor/vega/vega-bundle.js"] = vl_convert.javascript_bundle()
+    extra["assets/vendor/vega/vega-bundle.js"] = _vega_bundle(state.cache_dir, vl_convert)
     for path, content in sorted(extra.items()):
         files.append(File.generated(config, path, content=content))
     return files

@@ -314,7 +314,8 @@ class Site:
         self.render("method.md", "method.md.j2", rules=st.to_dict("records"))
 
     def downloads_page(self) -> None:
-        files, listing = downloads.build({k: v for k, v in self.t.items()}, self.o, self.meta)
+        cache = self.s.cache_dir.parent / "downloads" if self.s.cache_dir else None
+        files, listing = downloads.build(self.t, self.o, self.meta, cache)
         self.s.extra_files.update(files)
         dictionary = [dict(name=n, schema=load(n)) for n in TABLES]
         from ..compute import OUTPUTS, output_schema
