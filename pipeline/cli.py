@@ -119,6 +119,33 @@ def build(data_dir: Path, out: Path) -> None:
 
 
 @main.command(context_settings=CONTEXT)
+@_data_dir
+@click.option("--base", "base", default=None, help="比较的 git 版本（默认 origin/main，没有时用 main）。")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
+              help="markdown 用于拉取请求的作业摘要。")
+def diff(data_dir: Path, base: str | None, fmt: str) -> None:
+    """比较当前数据与另一个 git 版本：行的增删改、每一项翻转的结论、接近阈值的数值和新增警告。
+
+    \b
+    示例：
+      junheng diff
+      junheng diff --base HEAD~1 --format markdown >> "$GITHUB_STEP_SUMMARY"
+    """
+    from .diff import RENDERERS, DiffError
+    from .diff import diff as run
+
+    try:
+        d, head = run(data_dir, base)
+    except DiffError as e:
+        click.echo(str(e), err=True)
+        sys.exit(2)
+    if not head.valid:
+        _print_report(head.report, "markdown" if fmt == "markdown" else "text")
+        sys.exit(1)
+    click.echo(RENDERERS[fmt](d))
+
+
+@main.command(context_settings=CONTEXT)
 @_out
 @click.option("--port", type=int, default=8000, show_default=True, help="端口。")
 def serve(out: Path, port: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import urllib.request
@@ -18,7 +19,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 def browser():
     from playwright.sync_api import sync_playwright
 
-    exe = shutil.which("chromium")
+    exe = os.environ.get("JUNHENG_CHROMIUM") or shutil.which("chromium")
     assert exe, "Debian's chromium is required for the browser tests: apt-get install chromium (.ci/run installs it)"
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=exe, args=ARGS)
