@@ -17,6 +17,8 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import canonical
+
 YEARS = list(range(2021, 2026))
 SEED = 20211130
 MARK = "（示例）"
@@ -180,6 +182,7 @@ def generate(out: Path, seed: int = SEED) -> dict[str, int]:
     _county_tables(rng, t, schools)
     for name, rows in t.items():
         _write(out / f"{name}.csv", rows)
+        canonical.rewrite(out / f"{name}.csv", name)
     return {k: len(v) for k, v in t.items()}
 
 

@@ -43,15 +43,15 @@ def test_cli_and_api_agree():
 def test_formats(minimal_copy):
     p = minimal_copy / "school_levels.csv"
     lines = p.read_text(encoding="utf-8").splitlines()
-    lines[2] = lines[2].replace(",小学,", ",小學,")
+    lines[1] = lines[1].replace(",小学,", ",小學,")          # row 2 as a spreadsheet numbers it
     p.write_text("\n".join(lines) + "\n", encoding="utf-8")
     run = lambda fmt: CliRunner().invoke(main, ["validate", "--data-dir", str(minimal_copy), "--format", fmt])  # noqa: E731
     j = run("json")
     assert j.exit_code == 1 and json.loads(j.output)["valid"] is False
     gh = run("github").output.splitlines()
-    assert gh[0].startswith("::error file=") and ",line=3," in gh[0]
+    assert gh[0].startswith("::error file=") and ",line=2," in gh[0]
     md = run("markdown").output
-    assert md.startswith("### ❌") and "| 错误 | 3 |" in md
+    assert md.startswith("### ❌") and "| 错误 | 2 |" in md
 
 
 def test_python_m_pipeline_runs_without_traceback():

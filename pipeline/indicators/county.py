@@ -134,6 +134,7 @@ def g4(ctx: _Ctx, y: int, p: str) -> Item:
 def g5(ctx: _Ctx, y: int, p: str) -> Item:
     lv = ctx.levels[(ctx.levels["year"] == y) & ctx.levels["level"].isin(["小学", "初中"])]
     by_school: dict[str, list] = {}
+    lv = lv.assign(_o=lv["level"].map({"小学": 0, "初中": 1})).sort_values(["school_id", "_o"])
     for r in lv.itertuples(index=False):
         rule = ctx.rules.need("G5", p, r.level)
         by_school.setdefault(r.school_id, []).append((r.level, int(r.max_class_size), rule))

@@ -218,7 +218,8 @@ class Site:
                 trend = charts.ratio_trend(f"school-{sid}-{'primary' if level == '小学' else 'junior'}", hist,
                                            f"{s['school_name']}（{level}）七项指标的变化", _trend_summary(hist, self.year))
                 parts.append(dict(level=level, rows=rows, verdict=verdict.to_dict(), gaps=gaps, trend=trend))
-            facts = lv[(lv["school_id"] == sid) & (lv["year"] == self.year)].to_dict("records")
+            facts = sorted(lv[(lv["school_id"] == sid) & (lv["year"] == self.year)].to_dict("records"),
+                           key=lambda r: ("小学", "初中", "高中", "特殊教育").index(r["level"]))
             my_checks = checks[checks["school_id"] == sid].to_dict("records")
             my_rooms = rooms[(rooms["school_id"] == sid) & (rooms["year"] == self.year)].sort_values(["room_type", "room_no"]).to_dict("records")
             left = ex[ex["school_id"] == sid].to_dict("records")
