@@ -146,6 +146,63 @@ def diff(data_dir: Path, base: str | None, fmt: str) -> None:
 
 
 @main.command(context_settings=CONTEXT)
+@_data_dir
+@click.option("--year", type=int, default=None, help="预填这一年的数据行（按上一年的数据，供修改）。")
+@click.option("--out", "out_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="工作簿路径（默认 build/junheng-模板.xlsx，或 build/junheng-模板-YEAR.xlsx）。")
+def template(data_dir: Path, year: int | None, out_file: Path | None) -> None:
+    """生成 Excel 数据模板：每张表一个工作表，中文列名、下拉列表和数值范围都来自 schemas/。
+
+    \b
+    示例：
+      junheng template
+      junheng template --year 2026 --out 2026年数据.xlsx
+    """
+    from .template import write
+
+    v = _validated(data_dir)
+    if not v.valid:
+        sys.exit(1)
+    out_file = out_file or Path("build") / (f"junheng-模板-{year}.xlsx" if year else "junheng-模板.xlsx")
+    write(v.tables, out_file, year, v.package.illustrative if v.package else False)
+    click.echo(f"模板已生成：{out_file}")
+
+
+@main.command("import", context_settings=CONTEXT)
+@click.argument("source", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@_data_dir
+@click.option("--table", type=str, default=None, help="导入单个 CSV 时指定表名（默认按文件名判断）。")
+@click.option("--force", is_flag=True, help="数据文件夹中有未提交的修改时仍然写入（会覆盖这些修改）。")
+def import_(source: Path, data_dir: Path, table: str | None, force: bool) -> None:
+    """导入填好的 Excel 模板（或 GBK/UTF-8 编码的 CSV）：校验通过才写入，并列出改动的行。
+
+    \b
+    示例：
+      junheng import 2026年数据.xlsx
+      junheng import 从Excel另存的schools.csv
+    """
+    from .importer import run_import
+
+    r = run_import(source, data_dir, force=force, table=table)
+    if not r.report.valid:
+        _print_report(r.report, "text")
+        click.echo("没有写入任何文件。", err=True)
+        sys.exit(1)
+    if r.refused:
+        click.echo(f"数据文件夹中有尚未提交的修改，为避免覆盖，没有写入：\n{r.refused}\n"
+                   "请先提交（或撤销）这些修改；确需覆盖时加上 --force。", err=True)
+        sys.exit(1)
+    if not r.changed:
+        click.echo("导入的数据与现有数据相同，没有改动任何文件。")
+        return
+    click.echo(f"已写入 {len(r.changed)} 个文件：{'、'.join(t + '.csv' for t in r.changed)}")
+    for c in r.changes[:200]:
+        click.echo(f"  {c['table']} {c['change']} {c['key']} {c['columns']}")
+    if len(r.changes) > 200:
+        click.echo(f"  另有 {len(r.changes) - 200} 行改动。")
+
+
+@main.command(context_settings=CONTEXT)
 @_out
 @click.option("--port", type=int, default=8000, show_default=True, help="端口。")
 def serve(out: Path, port: int) -> None:
