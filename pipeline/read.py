@@ -15,6 +15,7 @@ from .report import ERROR, Finding, Report
 from .schemas import TABLES, TableSchema
 
 MAX_BYTES = int(os.environ.get("JUNHENG_MAX_BYTES", 512 * 1024 * 1024))   # one CSV; larger ones are refused
+MAX_ROWS = int(os.environ.get("JUNHENG_MAX_ROWS", 5_000_000))            # rows in one CSV
 DESCRIPTOR = "datapackage.json"
 ROW = "_row"          # the spreadsheet row number of each record (header = row 1)
 
@@ -146,6 +147,11 @@ def read_table(name: str, path: Path, schema: TableSchema, report: Report) -> pd
                            "请确认没有误传其他文件；如确需处理超大表格，请设置环境变量 JUNHENG_MAX_BYTES 提高上限。"))
         return None
     raw = path.read_bytes()
+    lines = raw.count(b"\n")
+    if lines > MAX_ROWS + 1:
+        report.add(Finding(ERROR, "too-many-rows", shown, f"文件有约 {lines:,} 行，超过单个表格 {MAX_ROWS:,} 行的上限。",
+                           "请确认没有误传其他文件；如确需处理更大的表格，请设置环境变量 JUNHENG_MAX_ROWS 提高上限。"))
+        return None
     if not raw.strip(b" \t\r\n\xef\xbb\xbf"):
         report.add(Finding(ERROR, "empty-file", shown, "文件是空的，连表头都没有。",
                            f"请至少保留第 1 行表头：{','.join(schema.names)}"))

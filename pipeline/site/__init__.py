@@ -13,6 +13,16 @@ from pathlib import Path
 from .context import ROOT, make_state, set_state
 
 
+def checkpoint(stage: str) -> None:
+    """Fault injection for tests: with JUNHENG_PAUSE_AT=stage the build announces the stage and waits to be killed."""
+    if os.environ.get("JUNHENG_PAUSE_AT") == stage:
+        import sys
+        import time
+
+        print(f"JUNHENG-PAUSED-AT {stage}", file=sys.stderr, flush=True)
+        time.sleep(120)
+
+
 def _swap(staged: Path, target: Path) -> None:
     old = target.with_name(f".{target.name}-old")
     if old.exists():
@@ -52,6 +62,7 @@ def build(v, out: Path, config_file: Path = ROOT / "mkdocs.yml") -> Path:
     try:
         outputs = compute_tables(v.tables)
         write_tables(outputs, staging / "data")
+        checkpoint("compute")
         state = make_state(v, outputs, out / "cache" / "svg")
         set_state(state)
         if state.meta["commit_time"]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import zipfile
 from datetime import datetime
 
@@ -25,7 +26,7 @@ from ..schemas import TABLES, load
 NOTE_COL = "illustrative_note"
 NOTE = "示例数据（虚构，仅用于演示）"
 _FIXED = (1980, 1, 1, 0, 0, 0)
-_VERSION = "downloads-1"          # bump when the XLSX or Parquet layout changes, to invalidate cached artifacts
+_VERSION = "downloads-2"          # bump when the XLSX or Parquet layout changes, to invalidate cached artifacts
 _PA_IN = {"integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(), "string": pa.string(), "date": pa.string()}
 
 
@@ -90,7 +91,10 @@ def _rezip(data: bytes) -> bytes:
             zi = zipfile.ZipInfo(info.filename, date_time=_FIXED)
             zi.compress_type = zipfile.ZIP_DEFLATED
             zi.external_attr = 0o644 << 16
-            z.writestr(zi, src.read(info.filename))
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":   # openpyxl stamps "modified" with the wall clock on save
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>2000-01-01T00:00:00Z\g<2>", data)
+            z.writestr(zi, data)
     return out.getvalue()
 
 

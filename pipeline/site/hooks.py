@@ -8,9 +8,7 @@ from __future__ import annotations
 from mkdocs.structure.files import File, Files
 
 from pipeline.site.context import get_state
-from pipeline.site.pages import Site
-
-_generated: dict = {}
+from pipeline.site.pages import Site, plain
 
 
 def on_config(config):
@@ -21,9 +19,11 @@ def on_config(config):
     jieba.setLogLevel(logging.WARNING)
     state = get_state()
     m = state.meta
-    config.site_name = m["site_name"]
+    # Material prints site_name both raw and escaped, so it must hold no HTML-special character at all:
+    # plain() turns them into their full-width forms, which read the same and can never be markup.
+    config.site_name = plain(m["site_name"])
     note = " · 示例数据（虚构）" if m["illustrative"] else ""
-    config.copyright = f"数据版本 {m['release']}（{m['data_year']} 年数据，{m['released_on']} 发布） · 构建自提交 {m['commit']}{note}"
+    config.copyright = plain(f"数据版本 {m['release']}（{m['data_year']} 年数据，{m['released_on']} 发布） · 构建自提交 {m['commit']}{note}")
     config.extra["illustrative"] = m["illustrative"]
     config.extra["release"] = m["release"]
     config.extra["commit"] = m["commit"]
@@ -51,6 +51,9 @@ def on_files(files: Files, config) -> Files:
     pages = site.build()
     for path, content in sorted(pages.items()):
         files.append(File.generated(config, path, content=content))
+    from pipeline.site import checkpoint
+
+    checkpoint("mkdocs")
     extra = site.files()
     extra["assets/vendor/vega/vega-bundle.js"] = _vega_bundle(state.cache_dir, vl_convert)
     for path, content in sorted(extra.items()):

@@ -25,6 +25,13 @@ from ..schemas import TABLES, load
 from . import charts, downloads
 from .context import SiteState
 
+# HTML-special characters become their full-width forms in titles, which Material prints unescaped
+_PLAIN = str.maketrans({"<": "＜", ">": "＞", "&": "＆", '"': "＂", "'": "＇"})
+
+
+def plain(text: str) -> str:
+    return str(text).translate(_PLAIN)
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # the characters Python-Markdown can backslash-escape (its ESCAPED_CHARS, plus | from the tables extension);
 # <, > and & are HTML-escaped instead
@@ -89,9 +96,11 @@ class Site:
         self.env.globals.update(badge=badge, num=num, PROFILE_ZH=PROFILE_ZH, SHORT=_SHORT, UNIT=_UNIT)
 
     # ------------------------------------------------------------ helpers
-    def render(self, path: str, template: str, **kw) -> None:
+    def render(self, path: str, template: str, page_title: str, **kw) -> None:
+        """Render a page; its title goes in front matter as plain text (Material prints titles unescaped)."""
         prefix = prefix_for(path)
-        self.pages[path] = self.env.get_template(template).render(meta=self.meta, year=self.year, years=self.years, prefix=prefix,
+        front = "---\ntitle: " + json.dumps(plain(" ".join(str(page_title).split())), ensure_ascii=False) + "\n---\n\n"
+        self.pages[path] = front + self.env.get_template(template).render(meta=self.meta, year=self.year, years=self.years, prefix=prefix,
                                                                    chart=lambda c: self.renderer.html(c, prefix), **kw)
 
     def verdict(self, year: int, profile: str) -> pd.DataFrame:
@@ -134,7 +143,7 @@ class Site:
         sv = self.o["school_verdicts"]
         latest = sv[(sv["year"] == self.year) & (sv["profile"] == "national")]
         ms = self.t["milestones"].sort_values("due")
-        self.render("index.md", "home.md.j2", parts=parts, links=links, verdicts=verdicts, units_met=int(latest["meets"].sum()),
+        self.render("index.md", "home.md.j2", f"{self.meta['county']}义务教育优质均衡发展监测", parts=parts, links=links, verdicts=verdicts, units_met=int(latest["meets"].sum()),
                     units=len(latest), milestones=ms.to_dict("records"))
 
     def resources(self) -> None:
@@ -154,7 +163,7 @@ class Site:
         ex = self.o["exclusions"]
         ex = ex[(ex["year"] == self.year) & (ex["profile"] == "national")].copy()
         ex["school_name"] = ex["school_id"].map(self.schools["school_name"])
-        self.render("resources/index.md", "resources.md.j2", latest=latest.to_dict("records"), by_year=by_year.to_dict("records"),
+        self.render("resources/index.md", "resources.md.j2", "资源配置", latest=latest.to_dict("records"), by_year=by_year.to_dict("records"),
                     cv_charts=cvs, exclusions=ex.to_dict("records"))
 
     def indicator(self, ind: str) -> None:
@@ -182,7 +191,7 @@ class Site:
                                  drivers=drivers.to_dict("records"), cv=bl[(bl["level"] == level) & (bl["year"] == self.year)].iloc[0].to_dict()))
         cv = charts.cv_lines(f"{ind}-cv", bl, f"{ind} 差异系数的变化（{self.years[0]}—{self.year}）",
                              "；".join(f"{r.level} {r.year} 年 {r.cv:.3f}" for r in bl[bl["year"].isin([self.years[0], self.year])].itertuples()) + "。")
-        self.render(f"resources/{ind}.md", "indicator.md.j2", ind=ind, name=self.rule(ind)["name"], rule_p=self.rule(ind, level="小学"),
+        self.render(f"resources/{ind}.md", "indicator.md.j2", f"{ind} {self.rule(ind)['name']}", ind=ind, name=self.rule(ind)["name"], rule_p=self.rule(ind, level="小学"),
                     rule_j=self.rule(ind, level="初中"), sections=sections, cv_chart=cv)
 
     def school_pages(self) -> None:
@@ -223,10 +232,10 @@ class Site:
             my_checks = checks[checks["school_id"] == sid].to_dict("records")
             my_rooms = rooms[(rooms["school_id"] == sid) & (rooms["year"] == self.year)].sort_values(["room_type", "room_no"]).to_dict("records")
             left = ex[ex["school_id"] == sid].to_dict("records")
-            self.render(f"schools/{sid}.md", "school.md.j2", sid=sid, s=s.to_dict(), parts=parts, facts=facts, checks=my_checks,
+            self.render(f"schools/{sid}.md", "school.md.j2", s["school_name"], sid=sid, s=s.to_dict(), parts=parts, facts=facts, checks=my_checks,
                         rooms=my_rooms, left_out=left, town_code=self._town_code(s["town"]))
             index_rows.append(dict(sid=sid, s=s.to_dict(), parts=parts, left=left, town_code=self._town_code(s["town"])))
-        self.render("schools/index.md", "schools.md.j2", rows=index_rows)
+        self.render("schools/index.md", "schools.md.j2", "学校", rows=index_rows)
 
     def _town_code(self, town: str) -> str:
         t = self.t["towns"]
@@ -246,9 +255,9 @@ class Site:
                 s = self.schools.loc[sid]
                 v = latest[latest["school_id"] == sid]
                 rows.append(dict(sid=sid, s=s.to_dict(), verdicts=v.to_dict("records")))
-            self.render(f"towns/{town['town_code']}.md", "town.md.j2", town=town, rows=rows, trend=trend)
+            self.render(f"towns/{town['town_code']}.md", "town.md.j2", town["town_name"], town=town, rows=rows, trend=trend)
             overview.append(dict(town=town, schools=len(ids), met=int(latest["meets"].sum()), units=len(latest)))
-        self.render("towns/index.md", "towns.md.j2", overview=overview)
+        self.render("towns/index.md", "towns.md.j2", "镇街", overview=overview)
 
     def part_page(self, part: str, path: str, title: str) -> None:
         items = {p: self.items(self.year, part)[lambda d: d["profile"] == p].to_dict("records") for p in PROFILE_ZH}
@@ -262,7 +271,7 @@ class Site:
         ids = {r["item_id"] for rows in items.values() for r in rows}
         checks = checks[checks["item_id"].isin(ids)]
         vetoes = {p: self.items(self.year, "一票否决")[lambda d: d["profile"] == p].to_dict("records") for p in PROFILE_ZH} if part == "政府保障程度" else None
-        self.render(path, "part.md.j2", part=part, title=title, items=items, history=history, checks=checks.to_dict("records"),
+        self.render(path, "part.md.j2", title, part=part, title=title, items=items, history=history, checks=checks.to_dict("records"),
                     vetoes=vetoes, verdicts={p: self.verdict(self.year, p) for p in PROFILE_ZH})
 
     def satisfaction(self) -> None:
@@ -287,7 +296,7 @@ class Site:
         ch = charts.interval_chart("satisfaction", d, f"社会认可度与 {conf:.0%} 置信区间（{self.years[0]}—{self.year}）", thr,
                                    f"{self.year} 年满意率 {last['rate']:.1f}%，区间 {last['low']:.1f}%—{last['high']:.1f}%，结论：{last['status']}。")
         groups = sv[sv["year"] == self.year].to_dict("records")
-        self.render("satisfaction.md", "satisfaction.md.j2", sat_chart=ch, rows=rows, groups=groups, threshold=thr, conf=conf,
+        self.render("satisfaction.md", "satisfaction.md.j2", "社会认可度", sat_chart=ch, rows=rows, groups=groups, threshold=thr, conf=conf,
                     rule=self.rule("S1"))
 
     def tasks(self) -> None:
@@ -308,11 +317,11 @@ class Site:
             for d in row["depts"]:
                 by_dept[d].append(row)
         ms = self.t["milestones"].sort_values("due").to_dict("records")
-        self.render("tasks.md", "tasks.md.j2", rows=rows, by_dept=sorted(by_dept.items(), key=lambda kv: -len(kv[1])), milestones=ms)
+        self.render("tasks.md", "tasks.md.j2", "创建任务", rows=rows, by_dept=sorted(by_dept.items(), key=lambda kv: -len(kv[1])), milestones=ms)
 
     def method(self) -> None:
         st = self.t["standards"].sort_values(["rule_id", "level", "profile"])
-        self.render("method.md", "method.md.j2", rules=st.to_dict("records"))
+        self.render("method.md", "method.md.j2", "方法说明", rules=st.to_dict("records"))
 
     def downloads_page(self) -> None:
         cache = self.s.cache_dir.parent / "downloads" if self.s.cache_dir else None
@@ -332,7 +341,7 @@ class Site:
         if self.meta["illustrative"]:
             jsonld["description"] = "示例数据（虚构）。" + jsonld["description"]
         ld = json.dumps(jsonld, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-        self.render("downloads.md", "downloads.md.j2", listing=listing, dictionary=dictionary, out_dict=out_dict,
+        self.render("downloads.md", "downloads.md.j2", "数据下载", listing=listing, dictionary=dictionary, out_dict=out_dict,
                     zip_size=len(files["downloads/junheng-data.zip"]), jsonld=Markup(ld))
 
     def changelog(self) -> None:
@@ -346,7 +355,7 @@ class Site:
             whole = v[(v["year"] == y) & (v["part"] == "总体")].set_index("profile")["status"].to_dict()
             facts = [f"学校单位达标 {int(mine['meets'].sum())}/{len(mine)}"] + [f"{PROFILE_ZH[p]}总体结论：{whole.get(p, '无数据')}" for p in PROFILE_ZH]
             entries.append(dict(r, facts=facts))
-        self.render("changelog.md", "changelog.md.j2", entries=entries)
+        self.render("changelog.md", "changelog.md.j2", "更新记录", entries=entries)
         self.s.extra_files["feed.xml"] = _atom(entries, self.meta).encode("utf-8")
 
     def files(self) -> dict[str, bytes | str]:

@@ -1,0 +1,111 @@
+"""Nothing lost, nothing changed, nothing half-built: commands never write sources, killed builds keep the old site."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import MINIMAL, ROOT, tree_hash
+from pipeline import read
+from pipeline.cli import main
+
+JUNHENG = [sys.executable, "-m", "pipeline"]
+
+
+def test_commands_never_write_to_data_or_schemas(minimal_copy, tmp_path):
+    data_before, schemas_before = tree_hash(minimal_copy), tree_hash(ROOT / "schemas")
+    for args in (["validate"], ["compute", "--out", tmp_path / "c"], ["build", "--out", tmp_path / "b"],
+                 ["template", "--out", tmp_path / "t.xlsx"], ["template", "--year", "2026", "--out", tmp_path / "t2.xlsx"]):
+        r = CliRunner().invoke(main, [str(a) for a in args] + ["--data-dir", str(minimal_copy)])
+        assert r.exit_code == 0, (args, r.output)
+    assert tree_hash(minimal_copy) == data_before
+    assert tree_hash(ROOT / "schemas") == schemas_before
+
+
+@pytest.fixture(scope="module")
+def previous_site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("killed")
+    r = subprocess.run([*JUNHENG, "build", "--data-dir", str(MINIMAL), "--out", str(out)], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    return out
+
+
+@pytest.mark.parametrize("stage", ["compute", "mkdocs"])
+def test_sigkill_during_build_keeps_the_previous_site(previous_site, stage):
+    out = previous_site
+    site_before, data_before = tree_hash(out / "site"), tree_hash(out / "data")
+    env = dict(os.environ, JUNHENG_PAUSE_AT=stage)
+    p = subprocess.Popen([*JUNHENG, "build", "--data-dir", str(MINIMAL), "--out", str(out)], cwd=ROOT, env=env,
+                         stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    for line in p.stderr:
+        if f"JUNHENG-PAUSED-AT {stage}" in line:
+            break
+    else:
+        pytest.fail("the build never reached the checkpoint")
+    p.send_signal(signal.SIGKILL)
+    p.wait(timeout=30)
+    assert p.returncode == -signal.SIGKILL
+    assert tree_hash(out / "site") == site_before and (out / "site" / "index.html").is_file()
+    assert tree_hash(out / "data") == data_before
+    # the next build cleans up after the killed one and succeeds
+    r = subprocess.run([*JUNHENG, "build", "--data-dir", str(MINIMAL), "--out", str(out)], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert not list(out.glob(".staging-*"))
+
+
+def test_two_builds_are_byte_identical(tmp_path):
+    for d in ("a", "b"):
+        r = subprocess.run([*JUNHENG, "build", "--data-dir", str(MINIMAL), "--out", str(tmp_path / d)], cwd=ROOT,
+                           capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+    for sub in ("data", "site"):
+        a, b = tree_hash(tmp_path / "a" / sub), tree_hash(tmp_path / "b" / sub)
+        assert a == b, sorted(k for k in a if a.get(k) != b.get(k))[:5]
+
+
+@pytest.mark.parametrize("path", ["/etc/hostname", "../towns.csv", "https://example.com/towns.csv", "C:\\towns.csv", "sub/../../x.csv"])
+def test_descriptor_paths_cannot_escape_the_data_folder(minimal_copy, path):
+    d = json.loads((minimal_copy / "datapackage.json").read_text(encoding="utf-8"))
+    d["resources"][1]["path"] = path
+    (minimal_copy / "datapackage.json").write_text(json.dumps(d, ensure_ascii=False), encoding="utf-8")
+    r = CliRunner().invoke(main, ["validate", "--data-dir", str(minimal_copy), "--format", "json"])
+    assert r.exit_code == 1
+    assert any(f["code"] == "unsafe-path" for f in json.loads(r.output)["findings"])
+
+
+def test_symlink_out_of_the_folder_is_refused(minimal_copy, tmp_path):
+    outside = tmp_path / "outside.csv"
+    outside.write_bytes((minimal_copy / "towns.csv").read_bytes())
+    (minimal_copy / "towns.csv").unlink()
+    (minimal_copy / "towns.csv").symlink_to(outside)
+    r = CliRunner().invoke(main, ["validate", "--data-dir", str(minimal_copy)])
+    assert r.exit_code == 1 and "链接" in r.output
+
+
+def test_data_dir_itself_may_be_anywhere(tmp_path):
+    import shutil
+
+    elsewhere = tmp_path / "另一个县" / "datasets"
+    shutil.copytree(MINIMAL, elsewhere)
+    assert CliRunner().invoke(main, ["validate", "--data-dir", str(elsewhere)]).exit_code == 0
+
+
+def test_huge_file_is_refused_before_reading(minimal_copy):
+    big = minimal_copy / "special_rooms.csv"
+    with big.open("r+b") as fh:
+        fh.truncate(2 * 1024**3 + 5)               # a sparse 2 GB file: nothing is read
+    r = CliRunner().invoke(main, ["validate", "--data-dir", str(minimal_copy)])
+    assert r.exit_code == 1 and "超过单个表格" in r.output and "MB" in r.output
+
+
+def test_too_many_rows_is_refused(minimal_copy, monkeypatch):
+    monkeypatch.setattr(read, "MAX_ROWS", 10)
+    r = CliRunner().invoke(main, ["validate", "--data-dir", str(minimal_copy)])
+    assert r.exit_code == 1 and "行的上限" in r.output and "JUNHENG_MAX_ROWS" in r.output
