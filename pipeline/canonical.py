@@ -1,6 +1,6 @@
 """Turn typed tables into canonical CSV text: the schema's column order, sorted by primary key, UTF-8, "\\n".
 
-Numbers are written in their shortest exact form (whole numbers without ".0"), booleans as
+Numbers are written with at most 15 significant digits (Excel's precision; whole numbers without ".0"), booleans as
 true/false, missing values as empty cells. `junheng import` and the sample generator both write
 through here, so the same data always gives the same bytes.
 """
@@ -27,7 +27,9 @@ def cell(value, ftype: str) -> str:
         return str(int(value))
     if ftype == "number":
         x = float(value)
-        return str(int(x)) if x.is_integer() and abs(x) < 2**53 else repr(x)
+        if x.is_integer() and abs(x) < 2**53:
+            return str(int(x))
+        return format(x, ".15g")       # 15 significant digits: what Excel keeps, so a workbook round trip is exact
     return str(value)
 
 

@@ -203,6 +203,45 @@ def import_(source: Path, data_dir: Path, table: str | None, force: bool) -> Non
 
 
 @main.command(context_settings=CONTEXT)
+@_data_dir
+@click.option("--year", type=int, default=None, help="按这一年的数据起草（默认最新一年）。")
+@click.option("--out", "out_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="起草结果的路径：.csv 或 .xlsx（默认 build/整改台账草稿-YEAR.csv）。")
+def ledger(data_dir: Path, year: int | None, out_file: Path | None) -> None:
+    """起草整改台账：当年每个未达标、且还没有未完成整改事项的学校指标一行，缺口已填好，措施、部门和时限留给工作人员填写。
+
+    \b
+    示例：
+      junheng ledger
+      junheng ledger --year 2025 --out 整改台账草稿.xlsx
+    """
+    from .compute import compute_tables
+    from .indicators.ledger import draft
+    from .template import table_workbook
+
+    v = _validated(data_dir)
+    if not v.valid:
+        sys.exit(1)
+    years = sorted(int(y) for y in v.tables["school_levels"]["year"].unique())
+    year = year or years[-1]
+    if year not in years:
+        click.echo(f"数据中没有 {year} 年（现有 {years[0]}—{years[-1]} 年）。", err=True)
+        sys.exit(2)
+    rows = draft(v.tables, compute_tables(v.tables), year)
+    out_file = out_file or Path("build") / f"整改台账草稿-{year}.csv"
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    if out_file.suffix.lower() == ".xlsx":
+        note = (f"{year} 年未达标、尚无未完成整改事项的学校指标，共 {len(rows)} 项。请填写整改措施、责任部门、计划投入和完成时限，"
+                "再把这些行加入 datasets/remediation.csv（或用 junheng import 导入）。")
+        out_file.write_bytes(table_workbook("remediation", rows, note))
+    else:
+        from .canonical import to_csv
+
+        out_file.write_text(to_csv("remediation", rows), encoding="utf-8")
+    click.echo(f"已起草 {len(rows)} 项整改事项：{out_file}")
+
+
+@main.command(context_settings=CONTEXT)
 @_out
 @click.option("--port", type=int, default=8000, show_default=True, help="端口。")
 def serve(out: Path, port: int) -> None:

@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 
 from .indicators import balance as _balance
 from .indicators import county as _county
+from .indicators import ledger as _ledger
 from .indicators import resources as _resources
 from .indicators import verdict as _verdict
 from .indicators.rules import Rules
@@ -26,7 +27,7 @@ from .validate import Validated
 
 OUTPUT_DIR = SCHEMA_DIR / "outputs"
 OUTPUTS = ("school_indicators", "school_verdicts", "school_units", "exclusions", "balance", "balance_contributions",
-           "county_items", "school_checks", "verdict")
+           "county_items", "school_checks", "verdict", "ledger_checks", "watch")
 _PA = {"integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(), "string": pa.string()}
 
 
@@ -72,11 +73,14 @@ def compute_tables(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     verdict = _verdict.verdicts(school_verdicts, balance, items, names, years)
     out = dict(school_indicators=indicators, school_verdicts=school_verdicts, school_units=units, exclusions=exclusions,
                balance=balance, balance_contributions=contributions, county_items=items, school_checks=checks, verdict=verdict)
+    out["ledger_checks"] = _ledger.checks(t, out, years[-1])
+    out["watch"] = _ledger.watch(t, out)
     sort = dict(school_indicators=["year", "profile", "school_id", "level", "indicator_id"],
                 school_verdicts=["year", "profile", "school_id", "level"], school_units=["year", "profile", "school_id", "level"],
                 exclusions=["year", "profile", "school_id", "level"], balance=["year", "profile", "level", "indicator_id"],
                 balance_contributions=["year", "profile", "level", "indicator_id", "school_id"],
-                county_items=["year", "profile"], school_checks=["year", "profile", "item_id", "school_id"], verdict=["year", "profile"])
+                county_items=["year", "profile"], school_checks=["year", "profile", "item_id", "school_id"], verdict=["year", "profile"],
+                ledger_checks=["year"], watch=["year"])
     for name, df in out.items():
         cols = [f["name"] for f in output_schema(name)["fields"]]
         for c in cols:

@@ -125,7 +125,7 @@ def _multiples(sc: _School, rng: random.Random) -> dict:
         base["R5"] = (u(2.0, 4.0), u(1.6, 2.6))
     if sc.role == "lagging":
         base["R2"] = (0.3, 0.55)
-        base["R7"] = (0.7, 0.9)
+        base["R7"] = (0.8, 0.77)            # stalls: the progress watch should flag it
     if sc.role == "new":
         base = {k: (v[1], v[1]) for k, v in base.items()}
     return base
@@ -183,7 +183,63 @@ def generate(out: Path, seed: int = SEED) -> dict[str, int]:
     for name, rows in t.items():
         _write(out / f"{name}.csv", rows)
         canonical.rewrite(out / f"{name}.csv", name)
+    t["remediation"] = _ledger(out)
     return {k: len(v) for k, v in t.items()}
+
+
+_HAND_KEPT = ("standards.csv", "tasks.csv", "milestones.csv", "datapackage.json")
+
+
+def _ledger(out: Path) -> list[dict]:
+    """A believable 整改台账 made from the engine's own 2021 gaps: most have items, some done, a few overdue,
+    two closable, and one marked done while the data still shows the gap."""
+    import shutil
+
+    from .compute import compute_tables
+    from .indicators.ledger import draft, failing
+    from .schemas import load
+    from .validate import validate
+
+    src = Path(__file__).resolve().parent.parent / "datasets"
+    for name in _HAND_KEPT:                      # hand-kept tables come from the repository
+        if not (out / name).exists():
+            shutil.copyfile(src / name, out / name)
+    path = out / "remediation.csv"
+    path.write_text(",".join(load("remediation").names) + "\n", encoding="utf-8")
+    v = validate(out)
+    assert v.valid, [f.sentence() for f in v.report.errors][:3]
+    o = compute_tables(v.tables)
+    rng = random.Random(SEED + 9)
+    rows = draft(v.tables, o, 2021).to_dict("records")
+    rows = [r for r in rows if rng.random() < 0.85]          # a few gaps never got an item
+    still = failing(o, YEARS[-1])
+    still_keys = set(zip(still["school_id"], still["level"], still["item_id"]))
+    measures = {"R1": "招聘本科及以上学历教师并组织学历提升", "R2": "通过交流轮岗和骨干评选补足骨干教师", "R3": "补充体育、音乐、美术专任教师",
+                "R4": "改扩建教学及辅助用房", "R5": "新建或改造运动场地、风雨操场", "R6": "按标准补充教学仪器设备", "R7": "新建网络多媒体教室",
+                "G3": "新建或改造音乐、美术专用教室", "G4": "新建学校分流学生，控制招生规模", "G5": "增设班级、化解大班额", "Q4": "按公用经费 5% 足额安排培训经费"}
+    early_done = False
+    for i, r in enumerate(rows):
+        key = (r["school_id"], r["level"], r["item_id"])
+        r["measure"] = "示例：" + measures.get(r["item_id"], "制定专项整改方案")
+        r["planned_investment_yuan"] = {"R4": 2_400_000, "R5": 3_600_000, "R6": 450_000, "R7": 300_000, "G3": 380_000}.get(r["item_id"], 0)
+        if key in still_keys:
+            if not early_done and r["item_id"] == "R5":
+                r.update(status="已完成", due="2024-08-31", done_on="2024-08-30")      # 销号 too early: the data still shows the gap
+                early_done = True
+            else:
+                r.update(status="整改中", due=("2024-12-31" if i % 2 else "2026-12-31"))   # some overdue, some not yet due
+        elif i % 9 == 4:
+            r.update(status="整改中", due="2026-08-31")                           # closed in the data, not yet 销号: closable
+        else:
+            year = 2022 + i % 3
+            r.update(status="已完成", due=f"{year}-12-31", done_on=f"{year}-{8 + i % 4:02d}-{10 + i % 15:02d}")
+        r["evidence_url"] = f"{EVIDENCE_URL}ledger/{r['item_no']}" if r["status"] == "已完成" else ""
+    clean = [{k: ("" if v is None or (isinstance(v, float) and math.isnan(v)) or v == 0 and k == "planned_investment_yuan" else v)
+              for k, v in r.items()} for r in rows]
+    if clean:
+        _write(path, clean)
+    canonical.rewrite(path, "remediation")
+    return rows
 
 
 def _school_year(sc: _School, y: int, rng: random.Random, t: dict, rates: dict) -> None:

@@ -102,6 +102,51 @@ def _write_value(c, value, ftype: str) -> None:
         c.number_format = "@"
 
 
+def _sheet(wb, name: str, df: pd.DataFrame, fresh: pd.DataFrame | None = None) -> None:
+    """One table as a sheet: Chinese headers with notes, field names, rows, validation from the schema."""
+    schema = load(name)
+    ws = wb.create_sheet(sheet_title(schema))
+    for i, f in enumerate(schema.fields, start=1):
+        col = get_column_letter(i)
+        h = ws.cell(row=1, column=i, value=f.title)
+        h.font, h.fill = Font(bold=True), _HEAD
+        h.alignment = Alignment(wrap_text=True, vertical="top")
+        h.comment = Comment(_note(f), "junheng")
+        n = ws.cell(row=2, column=i, value=f.name)
+        n.font = Font(color="808080", size=9)
+        ws.column_dimensions[col].width = max(10, min(40, len(f.title) * 2 + 2))
+    df = df.drop(columns=[ROW], errors="ignore")
+    pk = [k for k in schema.primary_key if k in df.columns]
+    if pk:
+        df = df.sort_values(pk, kind="stable")
+    r = HEADER_ROWS
+    for block, highlight in ((df, False), (fresh, True)):
+        if block is None:
+            continue
+        for row in block[schema.names].itertuples(index=False):
+            r += 1
+            for i, (f, v) in enumerate(zip(schema.fields, row), start=1):
+                c = ws.cell(row=r, column=i)
+                _write_value(c, v, f.type)
+                if highlight:
+                    c.fill = _NEW
+    for i, f in enumerate(schema.fields, start=1):
+        _validation(ws, f, get_column_letter(i), r + EXTRA_ROWS)
+    ws.freeze_panes = f"A{HEADER_ROWS + 1}"
+
+
+def table_workbook(name: str, df: pd.DataFrame, note: str) -> bytes:
+    """A workbook with one table (used for ledger drafts)."""
+    wb = Workbook()
+    wb.active.title = "填写说明"
+    wb.active.append([note])
+    wb.active.column_dimensions["A"].width = 110
+    _sheet(wb, name, df.iloc[0:0], df)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
 def workbook(tables: dict[str, pd.DataFrame], year: int | None = None, illustrative: bool = False) -> bytes:
     wb = Workbook()
     info = wb.active
@@ -119,36 +164,7 @@ def workbook(tables: dict[str, pd.DataFrame], year: int | None = None, illustrat
     info.column_dimensions["A"].width = 110
     extra = _carry_forward(tables, year) if year else {}
     for name in TABLES:
-        schema = load(name)
-        ws = wb.create_sheet(sheet_title(schema))
-        for i, f in enumerate(schema.fields, start=1):
-            col = get_column_letter(i)
-            h = ws.cell(row=1, column=i, value=f.title)
-            h.font, h.fill = Font(bold=True), _HEAD
-            h.alignment = Alignment(wrap_text=True, vertical="top")
-            h.comment = Comment(_note(f), "junheng")
-            n = ws.cell(row=2, column=i, value=f.name)
-            n.font = Font(color="808080", size=9)
-            ws.column_dimensions[col].width = max(10, min(40, len(f.title) * 2 + 2))
-        df = tables[name].drop(columns=[ROW], errors="ignore")
-        pk = [k for k in schema.primary_key if k in df.columns]
-        if pk:
-            df = df.sort_values(pk, kind="stable")
-        fresh = extra.get(name)
-        r = HEADER_ROWS
-        for block, highlight in ((df, False), (fresh, True)):
-            if block is None:
-                continue
-            for row in block[schema.names].itertuples(index=False):
-                r += 1
-                for i, (f, v) in enumerate(zip(schema.fields, row), start=1):
-                    c = ws.cell(row=r, column=i)
-                    _write_value(c, v, f.type)
-                    if highlight:
-                        c.fill = _NEW
-        for i, f in enumerate(schema.fields, start=1):
-            _validation(ws, f, get_column_letter(i), r + EXTRA_ROWS)
-        ws.freeze_panes = f"A{HEADER_ROWS + 1}"
+        _sheet(wb, name, tables[name], extra.get(name))
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

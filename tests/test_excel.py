@@ -127,3 +127,17 @@ def test_refuses_to_overwrite_uncommitted_edits(minimal_copy, tmp_path):
     assert "2026" not in (minimal_copy / "school_levels.csv").read_text(encoding="utf-8")
     r = cli("import", out, "--data-dir", minimal_copy, "--force")
     assert r.exit_code == 0 and "2026" in (minimal_copy / "school_levels.csv").read_text(encoding="utf-8")
+
+
+def test_round_trip_of_the_shipped_data_is_exact(tmp_path):
+    import shutil
+
+    from conftest import DATASETS
+
+    data = tmp_path / "datasets"
+    shutil.copytree(DATASETS, data)
+    before = tree_hash(data)
+    assert cli("template", "--data-dir", data, "--out", tmp_path / "t.xlsx").exit_code == 0
+    r = cli("import", tmp_path / "t.xlsx", "--data-dir", data)
+    assert r.exit_code == 0 and "没有改动任何文件" in r.output, r.output
+    assert tree_hash(data) == before

@@ -48,6 +48,8 @@ def make_hostile(dst):
     town = "索镇" + h[2]
     _edit(dst / "towns.csv", lambda i, r: r.update(town_name=town) if r["town_name"] == "索镇街道" else None)
     _edit(dst / "schools.csv", lambda i, r: r.update(town=town) if r["town"] == "索镇街道" else None)
+    _edit(dst / "remediation.csv", lambda i, r: r.update(town=town, measure="措施" + h[i % len(h)]) if r["town"] == "索镇街道" else
+          r.update(measure="措施" + h[i % len(h)]))
     _edit(dst / "task_updates.csv", lambda i, r: r.update(summary="进展" + h[i % len(h)]))
     _edit(dst / "tasks.csv", lambda i, r: r.update(title="任务" + h[i % len(h)]) if i < 5 else None)
     _edit(dst / "judged_items.csv", lambda i, r: r.update(evidence="证据" + h[i % len(h)], judged_by="单位" + h[0]))

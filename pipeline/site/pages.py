@@ -131,6 +131,7 @@ class Site:
         self.satisfaction()
         self.tasks()
         self.method()
+        self.ledger()
         self.downloads_page()
         self.changelog()
         return self.pages
@@ -143,7 +144,7 @@ class Site:
         sv = self.o["school_verdicts"]
         latest = sv[(sv["year"] == self.year) & (sv["profile"] == "national")]
         ms = self.t["milestones"].sort_values("due")
-        self.render("index.md", "home.md.j2", f"{self.meta['county']}义务教育优质均衡发展监测", parts=parts, links=links, verdicts=verdicts, units_met=int(latest["meets"].sum()),
+        self.render("index.md", "home.md.j2", f"{self.meta['county']}义务教育优质均衡发展监测", ledger=self.ledger_counts(), parts=parts, links=links, verdicts=verdicts, units_met=int(latest["meets"].sum()),
                     units=len(latest), milestones=ms.to_dict("records"))
 
     def resources(self) -> None:
@@ -208,6 +209,7 @@ class Site:
         ex = ex[(ex["profile"] == "national") & (ex["year"] == self.year)]
         lv = self.t["school_levels"]
         rooms = self.t["special_rooms"]
+        ledger_checks = self.o["ledger_checks"]
         index_rows = []
         for sid, s in self.schools.iterrows():
             mine = si[si["school_id"] == sid]
@@ -232,7 +234,9 @@ class Site:
             my_checks = checks[checks["school_id"] == sid].to_dict("records")
             my_rooms = rooms[(rooms["school_id"] == sid) & (rooms["year"] == self.year)].sort_values(["room_type", "room_no"]).to_dict("records")
             left = ex[ex["school_id"] == sid].to_dict("records")
+            items = ledger_checks[ledger_checks["school_id"] == sid].to_dict("records")
             self.render(f"schools/{sid}.md", "school.md.j2", s["school_name"], sid=sid, s=s.to_dict(), parts=parts, facts=facts, checks=my_checks,
+                        ledger=items,
                         rooms=my_rooms, left_out=left, town_code=self._town_code(s["town"]))
             index_rows.append(dict(sid=sid, s=s.to_dict(), parts=parts, left=left, town_code=self._town_code(s["town"])))
         self.render("schools/index.md", "schools.md.j2", "学校", rows=index_rows)
@@ -319,6 +323,47 @@ class Site:
         ms = self.t["milestones"].sort_values("due").to_dict("records")
         self.render("tasks.md", "tasks.md.j2", "创建任务", rows=rows, by_dept=sorted(by_dept.items(), key=lambda kv: -len(kv[1])), milestones=ms)
 
+    def ledger_counts(self) -> dict:
+        lc = self.o["ledger_checks"]
+        led = self.t["remediation"]
+        return dict(open=int((led["status"] != "已完成").sum()), done=int((led["status"] == "已完成").sum()),
+                    overdue=int((lc["check"] == "逾期").sum()), no_ledger=int((lc["check"] == "未建台账").sum()),
+                    too_early=int((lc["check"] == "已销号但未达标").sum()), closable=int((lc["check"] == "可销号").sum()))
+
+    def ledger(self) -> None:
+        from ..indicators.ledger import as_of
+
+        lc = self.o["ledger_checks"]
+        names = self.schools["school_name"].to_dict()
+        sections = [(c, lc[lc["check"] == c].to_dict("records"), note) for c, note in (
+            ("逾期", "已过完成时限仍未完成的事项，排在最前。"),
+            ("已销号但未达标", "台账上已完成，但最新数据仍显示缺口，需要核实。"),
+            ("未建台账", "最新数据未达标、但台账中没有对应事项的学校指标。"),
+            ("可销号", "最新数据已达标、台账上尚未完成的事项，可以核实后销号。"),
+            ("正常", "按计划推进或已完成的事项。"))]
+        led = self.t["remediation"]
+        w = self.o["watch"]
+        towns = w[(w["kind"] == "镇街") & (w["year"] == self.year)].set_index("town")
+        by_town = []
+        for t in self.t["towns"]["town_name"]:
+            mine = lc[lc["town"] == t]
+            by_town.append(dict(town=t, n_items=int((led["town"] == t).sum()), open=int(((led["town"] == t) & (led["status"] != "已完成")).sum()),
+                                overdue=int((mine["check"] == "逾期").sum()),
+                                closed=int(towns.at[t, "gaps_closed"]) if t in towns.index else None,
+                                rank=int(towns.at[t, "rank"]) if t in towns.index else None))
+        by_town.sort(key=lambda r: (r["rank"] if r["rank"] is not None else 999, r["town"]))
+        depts = defaultdict(lambda: dict(n_items=0, open=0, overdue=0))
+        overdue_nos = set(lc[lc["check"] == "逾期"]["item_no"])
+        for r in led.to_dict("records"):
+            for d in str(r["departments"]).split("、"):
+                depts[d]["n_items"] += 1
+                depts[d]["open"] += r["status"] != "已完成"
+                depts[d]["overdue"] += r["item_no"] in overdue_nos
+        by_dept = sorted(({"dept": k, **v} for k, v in depts.items()), key=lambda r: (-r["overdue"], -r["open"], r["dept"]))
+        flags = w[w["kind"] == "学校指标"].sort_values(["year", "school_id"], ascending=[False, True]).to_dict("records")
+        self.render("ledger.md", "ledger.md.j2", "整改台账", counts=self.ledger_counts(), sections=sections, names=names,
+                    by_town=by_town, by_dept=by_dept, flags=flags, as_of=as_of(self.t))
+
     def method(self) -> None:
         st = self.t["standards"].sort_values(["rule_id", "level", "profile"])
         self.render("method.md", "method.md.j2", "方法说明", rules=st.to_dict("records"))
@@ -356,7 +401,18 @@ class Site:
             facts = [f"学校单位达标 {int(mine['meets'].sum())}/{len(mine)}"] + [f"{PROFILE_ZH[p]}总体结论：{whole.get(p, '无数据')}" for p in PROFILE_ZH]
             entries.append(dict(r, facts=facts))
         self.render("changelog.md", "changelog.md.j2", "更新记录", entries=entries)
-        self.s.extra_files["feed.xml"] = _atom(entries, self.meta).encode("utf-8")
+        released = {int(r["data_year"]): r["released_on"] for r in rel}
+        names = self.schools["school_name"].to_dict()
+        ledger_entries = []
+        for r in self.t["remediation"].to_dict("records"):
+            who = names.get(r["school_id"], r["town"]) if isinstance(r["school_id"], str) else r["town"]
+            if r["opened_year"] in released:
+                ledger_entries.append(dict(id=f"{r['item_no']}:opened", date=released[r["opened_year"]],
+                                           title=f"整改事项 {r['item_no']} 立项：{who} {r['item_id']}", text=r["problem"]))
+            if r["status"] == "已完成" and isinstance(r["done_on"], str):
+                ledger_entries.append(dict(id=f"{r['item_no']}:closed", date=r["done_on"],
+                                           title=f"整改事项 {r['item_no']} 销号：{who} {r['item_id']}", text=r["measure"]))
+        self.s.extra_files["feed.xml"] = _atom(entries, self.meta, ledger_entries).encode("utf-8")
 
     def files(self) -> dict[str, bytes | str]:
         out = dict(self.renderer.files)
@@ -370,7 +426,7 @@ def _trend_summary(hist: pd.DataFrame, year: int) -> str:
     return f"{year} 年 7 项中 {7 - len(bad)} 项达到阈值" + (f"，{'、'.join(bad)} 未达到。" if bad else "。")
 
 
-def _atom(entries: list[dict], meta: dict) -> str:
+def _atom(entries: list[dict], meta: dict, ledger_entries: list[dict] = ()) -> str:
     """An Atom feed of data releases; ids and dates come from the data, not the clock."""
     site = meta["site_name"]
     updated = entries[0]["released_on"] + "T00:00:00Z" if entries else "2000-01-01T00:00:00Z"
@@ -385,6 +441,12 @@ def _atom(entries: list[dict], meta: dict) -> str:
         parts += ["<entry>", f"<title>数据版本 {xml_escape(e['release'])}（{int(e['data_year'])} 年数据）</title>",
                   f"<id>urn:junheng:{xml_escape(meta['package_name'])}:release:{xml_escape(e['release'])}</id>",
                   f"<updated>{e['released_on']}T00:00:00Z</updated>", '<link rel="alternate" href="changelog/"/>',
+                  f'<summary type="text">{xml_escape(text)}</summary>', "</entry>"]
+    for e in sorted(ledger_entries, key=lambda e: (e["date"], e["id"]), reverse=True):
+        text = ("示例数据：" if meta["illustrative"] else "") + e["text"]
+        parts += ["<entry>", f"<title>{xml_escape(e['title'])}</title>",
+                  f"<id>urn:junheng:{xml_escape(meta['package_name'])}:ledger:{xml_escape(e['id'])}</id>",
+                  f"<updated>{e['date']}T00:00:00Z</updated>", '<link rel="alternate" href="ledger/"/>',
                   f'<summary type="text">{xml_escape(text)}</summary>', "</entry>"]
     parts.append("</feed>")
     return "\n".join(parts) + "\n"
