@@ -12,6 +12,7 @@ Run: ``python -m pipeline.synth --out datasets`` (rewrites the illustrative tabl
 from __future__ import annotations
 
 import csv
+import json
 import math
 import random
 from dataclasses import dataclass, field
@@ -188,6 +189,101 @@ def generate(out: Path, seed: int = SEED) -> dict[str, int]:
 
 
 _HAND_KEPT = ("standards.csv", "tasks.csv", "milestones.csv", "datapackage.json")
+
+
+def generate_scaled(out: Path, units: int, seed: int = SEED) -> dict[str, int]:
+    """A synthetic county (or roll-up) in the layout of datasets/ with about `units` school units; valid by construction.
+
+    Used by the benchmark (bench/run.py): the same per-school story as the sample, repeated over more schools and towns.
+    """
+    import shutil
+
+    rng = random.Random(seed)
+    out.mkdir(parents=True, exist_ok=True)
+    n_towns = max(9, units // 40)
+    towns = [(f"{370321001 + i:09d}", f"第{i + 1}镇（示例）", "镇") for i in range(n_towns)]
+    schools: list[_School] = []
+    k = 0
+    while sum(len([lv for lv in sc.students if lv in ("小学", "初中")]) for sc in schools) < units:
+        k += 1
+        town = towns[k % n_towns][1]
+        kind = rng.random()
+        if kind < 0.62:
+            sc = _School(f"{2100000000 + k:010d}", f"学校{k}（示例）", town, "小学", rng.choice(["城区", "镇区", "乡村"]),
+                         role=rng.choice(["big", "village", "normal"]), students={"小学": rng.randint(150, 2200)})
+        elif kind < 0.92:
+            sc = _School(f"{2100000000 + k:010d}", f"学校{k}（示例）", town, "初中", rng.choice(["城区", "镇区"]),
+                         role=rng.choice(["big", "normal"]), students={"初中": rng.randint(400, 1800)})
+        else:
+            sc = _School(f"{2100000000 + k:010d}", f"学校{k}（示例）", town, "九年一贯制学校", "乡村", role="village",
+                         students={"小学": rng.randint(200, 600), "初中": rng.randint(150, 500)})
+        sc.m = _multiples(sc, rng)
+        schools.append(sc)
+    t: dict[str, list[dict]] = {k2: [] for k2 in (
+        "county", "towns", "schools", "school_levels", "school_facilities", "special_rooms", "school_finance",
+        "funding_baselines", "county_finance", "teacher_workforce", "access", "cohorts", "disabled_children",
+        "quality_monitoring", "judged_items", "satisfaction", "task_updates", "releases")}
+    t["county"].append(dict(county_code="370321", county_name="示例县", city_name="示例市", province_name="示例省",
+                            plan_doc_no="示例〔2021〕1号", plan_title="示例县创建实施方案", target_year=2025, basic_balance_year=2015))
+    t["towns"] = [dict(town_code=c, town_name=n, town_kind=kd) for c, n, kd in towns]
+    for sc in schools:
+        t["schools"].append(dict(school_id=sc.school_id, school_name=sc.name, town=sc.town, school_type=sc.school_type,
+                                 area_type=sc.area_type, ownership=sc.ownership, is_boarding="false", parent_school_id="",
+                                 opened_year="", closed_year=""))
+    rates = {"小学": [720, 760, 800, 820, 850], "初中": [940, 980, 1020, 1050, 1080]}
+    for y in YEARS:
+        for lv in ("小学", "初中"):
+            for area in ("城区", "镇区", "乡村"):
+                t["funding_baselines"].append(dict(year=y, level=lv, area_type=area, per_student_yuan=rates[lv][y - 2021]))
+    for sc in schools:
+        for y in YEARS:
+            _school_year(sc, y, rng, t, rates)
+    _county_tables(rng, t, schools)
+    for name, rows in t.items():
+        _write(out / f"{name}.csv", rows)
+    src = Path(__file__).resolve().parent.parent / "datasets"
+    for name in _HAND_KEPT:
+        shutil.copyfile(src / name, out / name)
+    (out / "remediation.csv").write_text((src / "remediation.csv").read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    return {k2: len(v) for k2, v in t.items()}
+
+
+def school_levels_rows(out: Path, rows: int, seed: int = SEED, errors: dict | None = None) -> Path:
+    """A school_levels.csv of `rows` rows (national scale), vectorised; `errors` injects a known number of each kind.
+
+    Kinds: text (text in a number column), negative, fullwidth, blank (missing required), decimal.
+    """
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    n_schools = max(1, rows // 5)
+    year = np.tile(np.arange(2021, 2026), n_schools)[:rows]
+    sid = np.repeat(np.arange(n_schools) + 2100000000, 5)[:rows].astype(str)
+    students = rng.integers(30, 2500, rows)
+    classes = np.maximum(1, students // 40)
+    size = np.minimum(students, -(-students // classes) + rng.integers(0, 4, rows))
+    teachers = np.maximum(1, students // 15)
+    cols = {"year": year, "school_id": sid, "level": np.full(rows, "小学"), "students": students, "classes": classes,
+            "max_class_size": size, "teachers": teachers, "teachers_above_degree": teachers * 7 // 10,
+            "key_teachers": teachers // 8, "pe_arts_teachers": teachers // 9, "certified_teachers": teachers,
+            "entrants": students // 5, "entrants_nearby": students // 5}
+    text = {k: v.astype(str) for k, v in cols.items()}
+    bad = {"text": "约100", "negative": "-5", "fullwidth": "１２", "blank": "", "decimal": "1.5"}
+    where: dict[str, list[int]] = {}
+    for kind, count in (errors or {}).items():
+        idx = rng.choice(rows, size=count, replace=False)
+        col = "students" if kind != "decimal" else "classes"
+        text[col][idx] = bad[kind]
+        where[kind] = sorted(int(i) + 2 for i in idx)
+    path = out / "school_levels.csv"
+    out.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        fh.write(",".join(cols) + "\n")
+        for start in range(0, rows, 200_000):
+            block = np.column_stack([text[c][start:start + 200_000] for c in cols])
+            fh.write("\n".join(",".join(r) for r in block.tolist()) + "\n")
+    (out / "injected.json").write_text(json.dumps(where), encoding="utf-8")
+    return path
 
 
 def _ledger(out: Path) -> list[dict]:

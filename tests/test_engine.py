@@ -348,3 +348,9 @@ def test_one_cv_recomputed_by_hand_from_the_shipped_csvs(sample_outputs, year, l
     assert b["units"] == len(us) and b["students"] == P
     assert b["mean"] == pytest.approx(mean, rel=1e-12)
     assert b["cv"] == pytest.approx(cv, rel=1e-12)
+
+
+def test_vectorised_gaps_equal_the_scalar_rule(sample_outputs):
+    si = sample_outputs["school_indicators"]
+    for r in si.sample(n=min(3000, len(si)), random_state=1).itertuples():
+        assert r.gap == gap(r.indicator_id, r.value, r.threshold, r.students), r

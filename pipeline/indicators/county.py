@@ -66,9 +66,12 @@ class _Ctx:
         lv["school_type"] = lv["school_id"].map(self.schools["school_type"])
         self.levels = lv
         self.judged = t["judged_items"].set_index(["year", "item_id"])
+        self.names = self.schools["school_name"].to_dict()
+        self.types = self.schools["school_type"].to_dict()
+        self.areas = self.schools["area_type"].to_dict()
 
     def name(self, sid: str) -> str:
-        return self.schools.at[sid, "school_name"]
+        return self.names[sid]
 
 
 def _judged(ctx: _Ctx, y: int, p: str, item: str) -> Item:
@@ -102,16 +105,19 @@ def g3(ctx: _Ctx, y: int, p: str) -> Item:
     music, art = ctx.rules.need("G3.music_area", p), ctx.rules.need("G3.art_area", p)
     rooms = ctx.t["special_rooms"]
     rooms = rooms[rooms["year"] == y]
+    counts = {}
+    for rtype, rule in (("音乐", music), ("美术", art)):
+        r = rooms[rooms["room_type"] == rtype]
+        ok = rule.meets_series(r["area_m2"])
+        counts[rtype] = (ok.groupby(r["school_id"]).sum().to_dict(), (~ok).groupby(r["school_id"]).sum().to_dict())
     lv = ctx.levels[(ctx.levels["year"] == y) & ctx.levels["level"].isin(["小学", "初中"])]
     checks = []
-    for sid, g in lv.groupby("school_id", sort=True):
-        classes = int(g["classes"].sum())
+    for sid, classes in lv.groupby("school_id", sort=True)["classes"].sum().items():
+        classes = int(classes)
         need = max(1, math.ceil(classes / per))
         parts, ok = [], True
         for rtype, rule in (("音乐", music), ("美术", art)):
-            mine = rooms[(rooms["school_id"] == sid) & (rooms["room_type"] == rtype)]
-            good = int(sum(bool(rule.meets(a)) for a in mine["area_m2"]))
-            small = len(mine) - good
+            good, small = int(counts[rtype][0].get(sid, 0)), int(counts[rtype][1].get(sid, 0))
             ok &= good >= need
             parts.append(f"{rtype}教室达标 {good}/{need} 间" + (f"（另有 {small} 间不足 {_fmt(rule.threshold)} 平方米）" if small else ""))
         checks.append(_check(ctx, y, p, "G3", sid, float(classes), float(need), ok, f"{classes} 个班，需音乐、美术教室各 {need} 间：" + "；".join(parts)))
@@ -121,11 +127,10 @@ def g3(ctx: _Ctx, y: int, p: str) -> Item:
 def g4(ctx: _Ctx, y: int, p: str) -> Item:
     lv = ctx.levels[(ctx.levels["year"] == y) & ctx.levels["level"].isin(["小学", "初中"])]
     checks = []
-    for sid, g in lv.groupby("school_id", sort=True):
-        stype = g["school_type"].iloc[0]
-        combined = stype in ("九年一贯制学校", "十二年一贯制学校")
+    for sid, n in lv.groupby("school_id", sort=True)["students"].sum().items():
+        combined = ctx.types[sid] in ("九年一贯制学校", "十二年一贯制学校")
         rule = ctx.rules.need("G4.combined" if combined else "G4", p)
-        n = int(g["students"].sum())
+        n = int(n)
         checks.append(_check(ctx, y, p, "G4", sid, float(n), rule.threshold, rule.meets(n),
                              f"义务教育阶段在校生 {n} 人（上限 {_fmt(rule.threshold)} 人{'，一贯制学校' if combined else ''}）"))
     return _per_school(checks)
@@ -159,10 +164,9 @@ def g6(ctx: _Ctx, y: int, p: str) -> Item:
     fin = fin[fin["year"] == y].set_index("school_id")
     lv = ctx.levels[(ctx.levels["year"] == y) & ctx.levels["level"].isin(["小学", "初中"])]
     checks = []
-    for sid, g in lv.groupby("school_id", sort=True):
-        s = ctx.schools.loc[sid]
-        n = int(g["students"].sum())
-        if s["area_type"] != "乡村" or s["school_type"] not in ("小学", "教学点") or n >= floor or sid not in fin.index:
+    for sid, n in lv.groupby("school_id", sort=True)["students"].sum().items():
+        n = int(n)
+        if ctx.areas[sid] != "乡村" or ctx.types[sid] not in ("小学", "教学点") or n >= floor or sid not in fin.index:
             continue
         granted = float(fin.at[sid, "public_funds_granted_yuan"])
         funded_as = round(granted / rate, 6)

@@ -112,31 +112,34 @@ def checks(tables: dict, outputs: dict, year: int) -> pd.DataFrame:
 def watch(tables: dict, outputs: dict) -> pd.DataFrame:
     """Indicators failing two or more years in a row without improving; towns ranked by gaps closed per year."""
     si = outputs["school_indicators"]
-    si = si[si["profile"] == PROFILE].sort_values(["school_id", "level", "indicator_id", "year"])
+    si = si[si["profile"] == PROFILE].sort_values(["school_id", "level", "indicator_id", "year"]).reset_index(drop=True)
     towns = dict(zip(tables["schools"]["school_id"], tables["schools"]["town"]))
+    g = si.groupby(["school_id", "level", "indicator_id"], sort=False)
+    prev_year, prev_value, prev_meets = g["year"].shift(), g["value"].shift(), g["meets"].shift()
+    fail = ~si["meets"].astype(bool)
+    # a failing streak continues while the previous row is the same unit's previous year and failed too
+    continues = fail & (prev_year == si["year"] - 1) & (prev_meets == False)  # noqa: E712 (NaN-safe comparison)
+    streak = (~continues).cumsum()
+    run = fail.astype(int).groupby(streak).cumsum().where(fail, 0)
+    flag = fail & (run >= 2) & (si["value"] <= prev_value)
     rows = []
-    for (sid, level, ind), g in si.groupby(["school_id", "level", "indicator_id"], sort=True):
-        run, prev = 0, None
-        for r in g.itertuples(index=False):
-            consecutive = prev is not None and r.year == prev.year + 1
-            run = (run + 1 if consecutive else 1) if not r.meets else 0
-            if run >= 2 and r.value <= prev.value:
-                rows.append(dict(year=int(r.year), kind="学校指标", town=towns.get(sid, ""), school_id=sid, level=level, item_id=ind,
-                                 years_failing=run, gaps_open=None, gaps_closed=None, rank=None,
-                                 reason=f"{ind} 连续 {run} 年未达标，{r.year} 年 {r.value:.2f} 不高于上一年 {prev.value:.2f}（阈值 {r.threshold:g}）"))
-            prev = r
+    for r, n, pv in zip(si[flag].itertuples(index=False), run[flag], prev_value[flag]):
+        rows.append(dict(year=int(r.year), kind="学校指标", town=towns.get(r.school_id, ""), school_id=r.school_id, level=r.level,
+                         item_id=r.indicator_id, years_failing=int(n), gaps_open=None, gaps_closed=None, rank=None,
+                         reason=f"{r.indicator_id} 连续 {int(n)} 年未达标，{r.year} 年 {r.value:.2f} 不高于上一年 {pv:.2f}（阈值 {r.threshold:g}）"))
     years = sorted(si["year"].unique())
     key = ["school_id", "level", "indicator_id"]
+    all_towns = sorted(tables["towns"]["town_name"]) if "towns" in tables else sorted(set(towns.values()))
     for y0, y1 in zip(years, years[1:]):
         a = si[si["year"] == y0].set_index(key)["meets"]
         b = si[si["year"] == y1].set_index(key)["meets"]
         both = a.index.intersection(b.index)
-        closed = [k for k in both if not a[k] and b[k]]
-        still = [k for k in b.index if not b[k]]
-        per = {}
-        all_towns = tables["towns"]["town_name"] if "towns" in tables else pd.Series(sorted(set(towns.values())))
-        for t in sorted(all_towns):
-            per[t] = (sum(towns.get(k[0]) == t for k in closed), sum(towns.get(k[0]) == t for k in still))
+        closed = (~a[both].astype(bool)) & b[both].astype(bool)
+        town_of = pd.Series([towns.get(k[0], "") for k in b.index], index=b.index)
+        n_closed = closed[closed].groupby(town_of.reindex(closed[closed].index)).size()
+        still = ~b.astype(bool)
+        n_open = still[still].groupby(town_of[still]).size()
+        per = {t: (int(n_closed.get(t, 0)), int(n_open.get(t, 0))) for t in all_towns}
         ranked = sorted(per.items(), key=lambda kv: (-kv[1][0], kv[0]))
         rank, last = 0, None
         for i, (t, (c, o)) in enumerate(ranked, start=1):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from .rules import PROFILES, Rules
@@ -23,62 +24,50 @@ _WHOLE = {"R1", "R2", "R3", "R7"}
 _COUNT_COL = {"R1": "teachers_above_degree", "R2": "key_teachers", "R3": "pe_arts_teachers"}
 
 
-def _weights(school_type: str, rules: Rules, profile: str) -> dict[str, float]:
-    if school_type == "完全中学":
-        return {"初中": 1.0, "高中": rules.param("P.w_senior_complete", profile)}
-    return {"小学": 1.0, "初中": rules.param("P.w_junior", profile), "高中": rules.param("P.w_senior", profile)}
-
-
 def units(t: dict, rules: Rules, profile: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """School units with their students, resource shares and R1–R7 values; and who was left out, why."""
     schools = t["schools"].set_index("school_id")
     lv = t["school_levels"].drop(columns="_row").copy()
-    fac = t["school_facilities"].drop(columns="_row").set_index(["year", "school_id"])
     lv["school_type"] = lv["school_id"].map(schools["school_type"])
+    lv["students"] = lv["students"].astype(int)
     cutoff = rules.param("P.tp_cutoff", profile)
-    rows, left_out = [], []
-    for (year, sid), g in lv.groupby(["year", "school_id"], sort=True):
-        stype = g["school_type"].iloc[0]
-        name = schools.at[sid, "school_name"]
-        by_level = g.set_index("level")
-        if stype == "特殊教育学校":
-            left_out.append(dict(year=year, school_id=sid, level="特殊教育", students=int(by_level["students"].sum()),
-                                 reason="特殊教育学校不参加资源配置评估"))
-            continue
-        w = _weights(stype, rules, profile)
-        weighted = {l: w.get(l, 1.0) * int(by_level.at[l, "students"]) for l in by_level.index}
-        total_w = sum(weighted.values())
-        for level in LEVELS:
-            if level not in by_level.index:
-                continue
-            r = by_level.loc[level]
-            students = int(r["students"])
-            if stype == "教学点" and students < cutoff:
-                left_out.append(dict(year=year, school_id=sid, level=level, students=students,
-                                     reason=f"教学点在校生 {students} 人，少于 {cutoff:g} 人，不纳入资源配置计算"))
-                continue
-            if students == 0:
-                left_out.append(dict(year=year, school_id=sid, level=level, students=0, reason="该学段当年无在校生"))
-                continue
-            share = weighted[level] / total_w if total_w else 0.0
-            f = fac.loc[(year, sid)]
-            aux = float(f["teaching_aux_area_m2"]) - float(f["indoor_sports_area_m2"])
-            sport = float(f["sports_ground_area_m2"]) + float(f["indoor_sports_area_m2"])
-            rows.append(dict(
-                year=int(year), school_id=sid, school_name=name, level=level, school_type=stype, students=students,
-                share=share,
-                R1=int(r["teachers_above_degree"]) * 100 / students,
-                R2=int(r["key_teachers"]) * 100 / students,
-                R3=int(r["pe_arts_teachers"]) * 100 / students,
-                R4=aux * share / students,
-                R5=sport * share / students,
-                R6=float(f["equipment_value_yuan"]) * share / students,
-                R7=int(f["multimedia_classrooms"]) * share * 100 / students,
-            ))
-    cols = ["year", "school_id", "school_name", "level", "school_type", "students", "share", *INDICATORS]
-    u = pd.DataFrame(rows, columns=cols)
-    lo = pd.DataFrame(left_out, columns=["year", "school_id", "level", "students", "reason"])
-    return u, lo
+    w_junior, w_senior = rules.param("P.w_junior", profile), rules.param("P.w_senior", profile)
+    w_senior_complete = rules.param("P.w_senior_complete", profile)
+    complete = lv["school_type"] == "完全中学"
+    weight = np.select([lv["level"] == "小学", lv["level"] == "初中", (lv["level"] == "高中") & complete, lv["level"] == "高中"],
+                       [1.0, np.where(complete, 1.0, w_junior), w_senior_complete, w_senior], 1.0)
+    lv["weighted"] = weight * lv["students"]
+    lv["total_weighted"] = lv.groupby(["year", "school_id"])["weighted"].transform("sum")
+    special = lv["school_type"] == "特殊教育学校"
+    small_tp = (lv["school_type"] == "教学点") & (lv["students"] < cutoff) & lv["level"].isin(LEVELS)
+    empty = (lv["students"] == 0) & lv["level"].isin(LEVELS) & ~special & ~small_tp
+    sp = lv[special].groupby(["year", "school_id"], as_index=False)["students"].sum()
+    left_out = [sp.assign(level="特殊教育", reason="特殊教育学校不参加资源配置评估")]
+    tp = lv[small_tp][["year", "school_id", "level", "students"]]
+    left_out.append(tp.assign(reason=[f"教学点在校生 {n} 人，少于 {cutoff:g} 人，不纳入资源配置计算" for n in tp["students"]]))
+    left_out.append(lv[empty][["year", "school_id", "level", "students"]].assign(reason="该学段当年无在校生"))
+    lo = pd.concat(left_out, ignore_index=True)[["year", "school_id", "level", "students", "reason"]]
+    u = lv[lv["level"].isin(LEVELS) & ~special & ~small_tp & ~empty].copy()
+    fac = t["school_facilities"].drop(columns="_row")
+    u = u.merge(fac, on=["year", "school_id"], how="left", validate="many_to_one")
+    n = u["students"].astype(float)
+    share = (u["weighted"] / u["total_weighted"]).where(u["total_weighted"] > 0, 0.0).astype(float)
+    aux = u["teaching_aux_area_m2"].astype(float) - u["indoor_sports_area_m2"].astype(float)
+    sport = u["sports_ground_area_m2"].astype(float) + u["indoor_sports_area_m2"].astype(float)
+    out = pd.DataFrame({
+        "year": u["year"].astype(int), "school_id": u["school_id"], "school_name": u["school_id"].map(schools["school_name"]),
+        "level": u["level"], "school_type": u["school_type"], "students": u["students"].astype(int), "share": share,
+        "R1": u["teachers_above_degree"].astype(int) * 100 / n,
+        "R2": u["key_teachers"].astype(int) * 100 / n,
+        "R3": u["pe_arts_teachers"].astype(int) * 100 / n,
+        "R4": aux * share / n,
+        "R5": sport * share / n,
+        "R6": u["equipment_value_yuan"].astype(float) * share / n,
+        "R7": u["multimedia_classrooms"].astype(int) * share * 100 / n,
+    })
+    order = out["level"].map({lvl: i for i, lvl in enumerate(LEVELS)})
+    out = out.assign(_o=order).sort_values(["year", "school_id", "_o"], kind="stable").drop(columns="_o").reset_index(drop=True)
+    return out, lo
 
 
 def gap(indicator: str, value: float, threshold: float, students: int) -> float:
@@ -107,9 +96,17 @@ def unit_verdict(met: dict[str, bool], ratios: dict[str, float], min_met: float,
     return n, meets, reason
 
 
+def _gaps(ind: pd.Series, value: pd.Series, threshold: pd.Series, students: pd.Series, met: pd.Series) -> pd.Series:
+    """gap() for whole columns (tests check that both agree on every row)."""
+    deficit = (threshold - value) * students
+    whole = np.ceil(deficit / 100 - 1e-9)
+    g = np.where(ind.isin(list(_WHOLE)), whole, deficit)
+    return pd.Series(np.where(met, 0.0, g), index=value.index, dtype=float)
+
+
 def school_indicators(t: dict, rules: Rules) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Long table of R1–R7 per unit and profile, the per-unit verdicts, the units and the exclusions."""
-    long_rows, verdict_rows, all_units, all_out = [], [], [], []
+    longs, verdicts, all_units, all_out = [], [], [], []
     for profile in PROFILES:
         u, lo = units(t, rules, profile)
         u.insert(1, "profile", profile)
@@ -118,21 +115,30 @@ def school_indicators(t: dict, rules: Rules) -> tuple[pd.DataFrame, pd.DataFrame
         all_out.append(lo)
         min_met = rules.param("P.min_met", profile)
         floor = rules.param("P.floor", profile)
-        for r in u.itertuples(index=False):
-            met_flags, ratios = {}, {}
-            for ind in INDICATORS:
-                rule = rules.need(ind, profile, r.level)
-                value = getattr(r, ind)
-                ok = rule.meets(value)
-                ratio = value / rule.threshold if rule.threshold else math.inf
-                met_flags[ind], ratios[ind] = ok, ratio
-                long_rows.append(dict(year=r.year, profile=profile, school_id=r.school_id, level=r.level, indicator_id=ind,
-                                      value=value, threshold=rule.threshold, meets=ok,
-                                      gap=gap(ind, value, rule.threshold, r.students), gap_unit=GAP_UNIT[ind],
-                                      ratio=ratio, students=r.students))
-            met, meets, reason = unit_verdict(met_flags, ratios, min_met, floor)
-            failing = [k for k, v in met_flags.items() if not v]
-            verdict_rows.append(dict(year=r.year, profile=profile, school_id=r.school_id, level=r.level,
-                                     indicators_met=met, meets=meets, failing=" ".join(failing), reason=reason))
-    return (pd.DataFrame(long_rows), pd.DataFrame(verdict_rows), pd.concat(all_units, ignore_index=True),
-            pd.concat(all_out, ignore_index=True))
+        long = u.melt(id_vars=["year", "profile", "school_id", "level", "students"], value_vars=list(INDICATORS),
+                      var_name="indicator_id", value_name="value")
+        long["threshold"] = np.nan
+        long["meets"] = False
+        for ind in INDICATORS:
+            for level in LEVELS:
+                rule = rules.need(ind, profile, level)
+                m = (long["indicator_id"] == ind) & (long["level"] == level)
+                long.loc[m, "threshold"] = rule.threshold
+                long.loc[m, "meets"] = rule.meets_series(long.loc[m, "value"]).to_numpy()
+        long["meets"] = long["meets"].astype(bool)
+        long["gap"] = _gaps(long["indicator_id"], long["value"], long["threshold"], long["students"], long["meets"])
+        long["gap_unit"] = long["indicator_id"].map(GAP_UNIT)
+        long["ratio"] = long["value"] / long["threshold"]
+        longs.append(long)
+        wide_met = long.pivot(index=["year", "school_id", "level"], columns="indicator_id", values="meets")
+        wide_ratio = long.pivot(index=["year", "school_id", "level"], columns="indicator_id", values="ratio")
+        rows = []
+        for key, met_row, ratio_row in zip(wide_met.index, wide_met[list(INDICATORS)].to_numpy(), wide_ratio[list(INDICATORS)].to_numpy()):
+            met_flags = dict(zip(INDICATORS, map(bool, met_row)))
+            n, meets, reason = unit_verdict(met_flags, dict(zip(INDICATORS, ratio_row)), min_met, floor)
+            rows.append(dict(year=int(key[0]), profile=profile, school_id=key[1], level=key[2], indicators_met=n, meets=meets,
+                             failing=" ".join(k for k, v in met_flags.items() if not v), reason=reason))
+        verdicts.append(pd.DataFrame(rows))
+    cols = ["year", "profile", "school_id", "level", "indicator_id", "value", "threshold", "meets", "gap", "gap_unit", "ratio", "students"]
+    return (pd.concat(longs, ignore_index=True)[cols], pd.concat(verdicts, ignore_index=True),
+            pd.concat(all_units, ignore_index=True), pd.concat(all_out, ignore_index=True))

@@ -31,6 +31,10 @@ class Rule:
             return None
         return bool(_OPS[self.comparator](value, self.threshold))
 
+    def meets_series(self, values: pd.Series) -> pd.Series:
+        """The same comparison for a whole column."""
+        return _OPS[self.comparator](values.astype(float), self.threshold)
+
 
 class Rules:
     def __init__(self, standards: pd.DataFrame):
