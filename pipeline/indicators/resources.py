@@ -37,7 +37,14 @@ def units(t: dict, rules: Rules, profile: str) -> tuple[pd.DataFrame, pd.DataFra
     weight = np.select([lv["level"] == "小学", lv["level"] == "初中", (lv["level"] == "高中") & complete, lv["level"] == "高中"],
                        [1.0, np.where(complete, 1.0, w_junior), w_senior_complete, w_senior], 1.0)
     lv["weighted"] = weight * lv["students"]
-    lv["total_weighted"] = lv.groupby(["year", "school_id"])["weighted"].transform("sum")
+    # the denominator in the formula's own order, A + 1.1·B + 1.32·C (a plain left-to-right sum, as anyone
+    # recomputing by hand would write it), not a library sum whose rounding may differ in the last digit
+    by_level = lv.pivot_table(index=["year", "school_id"], columns="level", values="weighted", aggfunc="first")
+    total = pd.Series(0.0, index=by_level.index)
+    for level in ("小学", "初中", "高中", "特殊教育"):
+        if level in by_level.columns:
+            total = total + by_level[level].fillna(0.0)
+    lv["total_weighted"] = pd.MultiIndex.from_frame(lv[["year", "school_id"]]).map(total.to_dict()) if len(lv) else 0.0
     special = lv["school_type"] == "特殊教育学校"
     small_tp = (lv["school_type"] == "教学点") & (lv["students"] < cutoff) & lv["level"].isin(LEVELS)
     empty = (lv["students"] == 0) & lv["level"].isin(LEVELS) & ~special & ~small_tp
