@@ -165,7 +165,10 @@ def read_table(name: str, path: Path, schema: TableSchema, report: Report) -> pd
         report.add(Finding(ERROR, "delimiter", shown, f"文件用{sep}分隔各列，而不是英文逗号。", "请在 Excel 中另存为“CSV UTF-8（逗号分隔）”。", row=1))
         return None
     try:
-        records = list(csv.reader(io.StringIO(text, newline="")))
+        first_record = text[: text.find("\n") + 1 if "\n" in text else len(text)]
+        records = list(csv.reader(io.StringIO(first_record, newline="")))
+        if not records:
+            records = [[]]
     except csv.Error as e:
         report.add(Finding(ERROR, "csv-syntax", shown, f"CSV 格式错误：{e}。", "请检查引号是否成对出现。"))
         return None
@@ -173,7 +176,15 @@ def read_table(name: str, path: Path, schema: TableSchema, report: Report) -> pd
     ok = _check_header(header, schema, shown, report)
     if not ok:
         return None
+    fast = _read_arrow(text, header)
+    if fast is not None:
+        return fast
     width = len(header)
+    try:
+        records = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as e:
+        report.add(Finding(ERROR, "csv-syntax", shown, f"CSV 格式错误：{e}。", "请检查引号是否成对出现。"))
+        return None
     rows, rownums = [], []
     for i, rec in enumerate(records[1:], start=2):
         if not rec or all(not c.strip() for c in rec):
@@ -191,6 +202,31 @@ def read_table(name: str, path: Path, schema: TableSchema, report: Report) -> pd
         rownums.append(i)
     df = pd.DataFrame(rows, columns=header, dtype=object) if rows else pd.DataFrame({h: pd.Series(dtype=object) for h in header})
     df[ROW] = rownums
+    return df
+
+
+def _read_arrow(text: str, header: list[str]) -> pd.DataFrame | None:
+    """Parse a well-formed CSV with Arrow (fast, all cells as text); None when Arrow cannot, so the exact
+    Python reader runs instead and reports blank, shifted or malformed rows by their spreadsheet row."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    if len(set(header)) != len(header):
+        return None
+    try:
+        tbl = pcsv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            read_options=pcsv.ReadOptions(column_names=header, skip_rows=1, block_size=1 << 24),
+            parse_options=pcsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pcsv.ConvertOptions(column_types={h: pa.string() for h in header}, strings_can_be_null=False,
+                                                quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    df = tbl.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
+    if len(df) and (df == "").all(axis=1).any():
+        return None                                  # a row of empty cells: let the exact reader name it
+    df[ROW] = np.arange(2, len(df) + 2)
     return df
 
 
