@@ -165,21 +165,7 @@ def generate(out: Path, seed: int = SEED) -> dict[str, int]:
     t["county"].append(dict(county_code="370321", county_name="桓台县", city_name="淄博市", province_name="山东省",
                             plan_doc_no="桓政办字〔2021〕46号", plan_title="桓台县义务教育优质均衡发展县创建实施工作方案",
                             target_year=2025, basic_balance_year=2015))
-    t["towns"] = [dict(town_code=c, town_name=n, town_kind=k) for c, n, k in _TOWNS]
-    for sc in schools:
-        t["schools"].append(dict(school_id=sc.school_id, school_name=sc.name, town=sc.town, school_type=sc.school_type,
-                                 area_type=sc.area_type, ownership=sc.ownership, is_boarding=str(sc.is_boarding).lower(),
-                                 parent_school_id=sc.parent_school_id, opened_year=sc.opened_year or "", closed_year=""))
-    rates = {"小学": [720, 760, 800, 820, 850], "初中": [940, 980, 1020, 1050, 1080]}
-    for y in YEARS:
-        for lv in ("小学", "初中"):
-            for area in ("城区", "镇区", "乡村"):
-                t["funding_baselines"].append(dict(year=y, level=lv, area_type=area, per_student_yuan=rates[lv][y - 2021]))
-    for sc in schools:
-        for y in YEARS:
-            if sc.opened_year and y < sc.opened_year:
-                continue
-            _school_year(sc, y, rng, t, rates)
+    _fill(t, _TOWNS, schools, rng)
     _county_tables(rng, t, schools)
     for name, rows in t.items():
         _write(out / f"{name}.csv", rows)
@@ -225,19 +211,7 @@ def generate_scaled(out: Path, units: int, seed: int = SEED) -> dict[str, int]:
         "quality_monitoring", "judged_items", "satisfaction", "task_updates", "releases")}
     t["county"].append(dict(county_code="370321", county_name="示例县", city_name="示例市", province_name="示例省",
                             plan_doc_no="示例〔2021〕1号", plan_title="示例县创建实施方案", target_year=2025, basic_balance_year=2015))
-    t["towns"] = [dict(town_code=c, town_name=n, town_kind=kd) for c, n, kd in towns]
-    for sc in schools:
-        t["schools"].append(dict(school_id=sc.school_id, school_name=sc.name, town=sc.town, school_type=sc.school_type,
-                                 area_type=sc.area_type, ownership=sc.ownership, is_boarding="false", parent_school_id="",
-                                 opened_year="", closed_year=""))
-    rates = {"小学": [720, 760, 800, 820, 850], "初中": [940, 980, 1020, 1050, 1080]}
-    for y in YEARS:
-        for lv in ("小学", "初中"):
-            for area in ("城区", "镇区", "乡村"):
-                t["funding_baselines"].append(dict(year=y, level=lv, area_type=area, per_student_yuan=rates[lv][y - 2021]))
-    for sc in schools:
-        for y in YEARS:
-            _school_year(sc, y, rng, t, rates)
+    _fill(t, towns, schools, rng)
     _county_tables(rng, t, schools)
     for name, rows in t.items():
         _write(out / f"{name}.csv", rows)
@@ -336,6 +310,25 @@ def _ledger(out: Path) -> list[dict]:
         _write(path, clean)
     canonical.rewrite(path, "remediation")
     return rows
+
+
+def _fill(t: dict, towns: list[tuple], schools: list[_School], rng: random.Random) -> None:
+    """Towns, schools, funding baselines and every school-year's rows (shared by the sample and the scaled data)."""
+    t["towns"] = [dict(town_code=c, town_name=n, town_kind=k) for c, n, k in towns]
+    for sc in schools:
+        t["schools"].append(dict(school_id=sc.school_id, school_name=sc.name, town=sc.town, school_type=sc.school_type,
+                                 area_type=sc.area_type, ownership=sc.ownership, is_boarding=str(sc.is_boarding).lower(),
+                                 parent_school_id=sc.parent_school_id, opened_year=sc.opened_year or "", closed_year=""))
+    rates = {"小学": [720, 760, 800, 820, 850], "初中": [940, 980, 1020, 1050, 1080]}
+    for y in YEARS:
+        for lv in ("小学", "初中"):
+            for area in ("城区", "镇区", "乡村"):
+                t["funding_baselines"].append(dict(year=y, level=lv, area_type=area, per_student_yuan=rates[lv][y - 2021]))
+    for sc in schools:
+        for y in YEARS:
+            if sc.opened_year and y < sc.opened_year:
+                continue
+            _school_year(sc, y, rng, t, rates)
 
 
 def _school_year(sc: _School, y: int, rng: random.Random, t: dict, rates: dict) -> None:
