@@ -125,3 +125,33 @@ def test_formulas_render_with_the_vendored_katex(page, served_site):
     page.goto(served_site + "method/", wait_until="networkidle")
     page.wait_for_selector(".arithmatex .katex", timeout=15000)
     assert page.locator(".arithmatex .katex").count() >= 5
+
+
+def _pdf_pages(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+def test_every_school_page_prints_as_one_a4_page(browser, served_site, built_site):
+    _, site = built_site
+    ids = sorted(p.parent.name for p in (site / "schools").glob("*/index.html"))
+    assert len(ids) >= 40
+    pg = browser.new_page()
+    for sid in ids:
+        pg.goto(served_site + f"schools/{sid}/", wait_until="networkidle")
+        assert _pdf_pages(pg.pdf(format="A4", print_background=True)) == 1, sid
+    pg.emulate_media(media="print")
+    assert pg.locator(".jh-illustrative").is_visible()          # the printed card still says 示例数据
+    assert pg.locator(".jh-status").count() >= 1 and not pg.locator(".md-header").is_visible()
+    pg.close()
+
+
+def test_data_dictionary_prints_cleanly(browser, served_site):
+    pg = browser.new_page()
+    pg.goto(served_site + "downloads/", wait_until="networkidle")
+    pages = _pdf_pages(pg.pdf(format="A4"))
+    assert 1 < pages < 30
+    pg.emulate_media(media="print")
+    width = pg.evaluate("document.documentElement.clientWidth")
+    widths = pg.eval_on_selector_all("table.jh-table", "ts => ts.map(t => t.getBoundingClientRect().right)")
+    assert widths and max(widths) <= width + 1, (max(widths), width)
+    pg.close()
