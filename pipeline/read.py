@@ -176,7 +176,7 @@ def read_table(name: str, path: Path, schema: TableSchema, report: Report) -> pd
     ok = _check_header(header, schema, shown, report)
     if not ok:
         return None
-    fast = _read_arrow(text, header)
+    fast = _read_arrow(raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw, header)   # bytes already checked as UTF-8
     if fast is not None:
         return fast
     width = len(header)
@@ -205,7 +205,7 @@ def read_table(name: str, path: Path, schema: TableSchema, report: Report) -> pd
     return df
 
 
-def _read_arrow(text: str, header: list[str]) -> pd.DataFrame | None:
+def _read_arrow(data: bytes, header: list[str]) -> pd.DataFrame | None:
     """Parse a well-formed CSV with Arrow (fast, all cells as text); None when Arrow cannot, so the exact
     Python reader runs instead and reports blank, shifted or malformed rows by their spreadsheet row."""
     import numpy as np
@@ -216,7 +216,7 @@ def _read_arrow(text: str, header: list[str]) -> pd.DataFrame | None:
         return None
     try:
         tbl = pcsv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
+            io.BytesIO(data),
             read_options=pcsv.ReadOptions(column_names=header, skip_rows=1, block_size=1 << 24),
             parse_options=pcsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
             convert_options=pcsv.ConvertOptions(column_types={h: pa.string() for h in header}, strings_can_be_null=False,

@@ -57,7 +57,3 @@ def load(name: str, schema_dir: Path = SCHEMA_DIR) -> TableSchema:
     pk = d.get("primaryKey", [])
     return TableSchema(name, d.get("title", name), d.get("description", ""), fields,
                        tuple([pk] if isinstance(pk, str) else pk), tuple(d.get("foreignKeys", [])), d)
-
-
-def all_schemas() -> dict[str, TableSchema]:
-    return {n: load(n) for n in TABLES}

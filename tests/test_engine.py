@@ -234,10 +234,9 @@ def test_g3_rooms_per_twelve_classes(t):
     chk = out["school_checks"].query("item_id == 'G3' and school_id == @sid and year == 2025 and profile == 'national'").iloc[0]
     assert not chk["meets"] and f"音乐教室达标 {need - 1}/{need} 间" in chk["detail"]
     # a room under 96 m² does not count
-    t2 = t
-    t2["special_rooms"] = rooms.copy()
-    t2["special_rooms"].loc[mine.index[0], "area_m2"] = 95.9
-    chk = out_of(t2)["school_checks"].query("item_id == 'G3' and school_id == @sid and year == 2025 and profile == 'national'").iloc[0]
+    t["special_rooms"] = rooms.copy()
+    t["special_rooms"].loc[mine.index[0], "area_m2"] = 95.9
+    chk = out_of(t)["school_checks"].query("item_id == 'G3' and school_id == @sid and year == 2025 and profile == 'national'").iloc[0]
     assert not chk["meets"] and "不足 96 平方米" in chk["detail"]
 
 

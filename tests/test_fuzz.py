@@ -82,14 +82,19 @@ def check(result, allowed=(0, 1)):
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
 
 
+def mutated_copy(tmp: str, name: str, mutations: list) -> Path:
+    data = Path(tmp) / "data"
+    shutil.copytree(MINIMAL, data)
+    for m in mutations:
+        apply(data / name, m)
+    return data
+
+
 @settings(max_examples=N, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 @given(st.sampled_from(FILES), st.lists(mutation, min_size=1, max_size=3))
 def test_validate_and_compute_never_crash(name, mutations):
     with tempfile.TemporaryDirectory() as tmp:
-        data = Path(tmp) / "data"
-        shutil.copytree(MINIMAL, data)
-        for m in mutations:
-            apply(data / name, m)
+        data = mutated_copy(tmp, name, mutations)
         r = CliRunner().invoke(main, ["validate", "--data-dir", str(data), "--format", "json"])
         check(r)
         report = json.loads(r.output)
@@ -106,10 +111,7 @@ def test_validate_and_compute_never_crash(name, mutations):
 @given(st.sampled_from(FILES), st.lists(mutation, min_size=1, max_size=2))
 def test_build_never_leaves_a_partial_site(name, mutations):
     with tempfile.TemporaryDirectory() as tmp:
-        data = Path(tmp) / "data"
-        shutil.copytree(MINIMAL, data)
-        for m in mutations:
-            apply(data / name, m)
+        data = mutated_copy(tmp, name, mutations)
         out = Path(tmp) / "out"
         r = CliRunner().invoke(main, ["build", "--data-dir", str(data), "--out", str(out)])
         check(r)

@@ -68,13 +68,17 @@ CASES = [
 ]
 
 
+# where a message is located when the edited table is not the one that is now wrong
+REPORTED_IN = {"尚未开办或已撤并": "school_levels.csv"}   # a later opening year makes the earlier rows wrong
+
+
 @pytest.mark.parametrize("table,row,col,value,fragment", CASES, ids=[f"{c[0]}:{c[2]}:{c[4]}" for c in CASES])
 def test_domain_check(minimal_copy: Path, table, row, col, value, fragment):
     assert not findings(minimal_copy), "the fixture starts valid"
     edit(minimal_copy, table, row, col, value)
     hits = [f for f in findings(minimal_copy) if fragment in f.message]
     assert hits, [f.sentence() for f in findings(minimal_copy)]
-    assert hits[0].file.endswith(table.split(":")[0]) or table == "schools.csv"
+    assert hits[0].file.endswith(REPORTED_IN.get(fragment, table))
 
 
 def test_closed_before_opened(minimal_copy: Path):

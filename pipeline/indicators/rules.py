@@ -68,9 +68,6 @@ class Rules:
         ids = {k[0].split(".")[0] for k in self._by if k[1] == profile and k[0].startswith(prefix)}
         return sorted(ids, key=lambda s: (s[0], int("".join(c for c in s[1:] if c.isdigit()) or 0), s))
 
-    def all(self) -> list[Rule]:
-        return list(self._by.values())
-
 
 class MissingRule(RuntimeError):
     pass
