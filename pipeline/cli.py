@@ -251,16 +251,14 @@ def serve(out: Path, port: int) -> None:
     示例：
       junheng serve --port 8080
     """
-    import functools
-    import http.server
+    from pipeline.site.serve import make_server
 
     root = out / "site"
     if not (root / "index.html").is_file():
         click.echo(f"{root} 中还没有网站，请先运行 junheng build。", err=True)
         sys.exit(2)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
     click.echo(f"预览地址：http://127.0.0.1:{port}/ （按 Ctrl+C 停止）")
-    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as httpd:
+    with make_server(root, port, quiet=False) as httpd:
         try:
             httpd.serve_forever()
         except KeyboardInterrupt:

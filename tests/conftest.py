@@ -55,17 +55,9 @@ def built_site(tmp_path_factory, sample_validated):
 @pytest.fixture(scope="session")
 def served_site(built_site):
     """The built site served on localhost (a real HTTP server, as a static host would)."""
-    import functools
-    import http.server
-    import threading
+    from pipeline.site.serve import serve_in_background
 
     _, site = built_site
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *a):
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd, url = serve_in_background(site)
+    yield url
     httpd.shutdown()

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import csv
-import functools
-import http.server
 import json
 import re
 import shutil
-import threading
 from xml.etree import ElementTree
 
 import pytest
 
 from conftest import MINIMAL
+from pipeline.site.serve import serve_in_background
 from test_browser import ARGS
 
 HOSTILE = [
@@ -68,10 +66,8 @@ def hostile_site(tmp_path_factory):
     v = validate(make_hostile(root / "data"))
     assert v.valid, [f.sentence() for f in v.report.errors][:5]
     site = build(v, root / "out")
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(
-        type("Q", (http.server.SimpleHTTPRequestHandler,), {"log_message": lambda *a: None}), directory=str(site)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield site, f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd, url = serve_in_background(site)
+    yield site, url
     httpd.shutdown()
 
 

@@ -161,7 +161,7 @@ class Renderer:
             f'<div class="jh-vega" data-spec="1" data-alt="{escape(c.title + "：" + c.summary)}">'
             f'<img src="{prefix}charts/{escape(c.chart_id)}.svg" alt="{escape(c.title + "：" + c.summary)}" loading="lazy">'
             f'<script type="application/json">{spec_json}</script></div>\n'
-            f'<details><summary>图表数据（表格）</summary><div class="jh-table-wrap"><table class="jh-table">'
+            f'<details><summary>图表数据（表格）</summary><div class="jh-table-wrap" tabindex="0"><table class="jh-table">'
             f'<caption>{escape(c.title)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div></details>\n'
             f'<p class="jh-muted"><a href="{prefix}charts/{escape(c.chart_id)}.csv" download>下载图表数据（CSV）</a></p>\n'
             f'</figure>')

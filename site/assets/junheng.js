@@ -1,4 +1,4 @@
-/* junheng: render charts and formulas only on pages that have them, from files served by this site. */
+/* junheng: interactive charts and formulas only on pages that have them, from files served by this site. */
 (function () {
   "use strict";
   var loaded = {};
@@ -24,22 +24,32 @@
     l.rel = "stylesheet"; l.href = base() + href; l.setAttribute("data-jh", href);
     document.head.appendChild(l);
   }
-  function charts() {
-    var nodes = document.querySelectorAll(".jh-vega[data-spec]:not([data-rendered])");
-    if (!nodes.length) return;
+  /* Vega (about 300 KB compressed, and seconds of work on a cheap phone) loads only when a reader points at or
+     touches a chart: until then the static SVG and the table beside it carry every number. The browser caches
+     the bundle, so the next chart page reuses it. */
+  function render(node) {
+    if (node.hasAttribute("data-rendered") || node.hasAttribute("data-loading")) return;
+    node.setAttribute("data-loading", "1");
     load("assets/vendor/vega/vega-bundle.js").then(function () {
-      nodes.forEach(function (node) {
-        var spec = JSON.parse(node.querySelector("script[type='application/json']").textContent);
-        var target = document.createElement("div");
-        target.setAttribute("role", "img");
-        target.setAttribute("aria-label", node.getAttribute("data-alt") || "");
-        window.vegaEmbed(target, spec, { actions: false, renderer: "svg" }).then(function () {
-          var img = node.querySelector("img");
-          if (img) img.remove();
-          node.appendChild(target);
-          node.setAttribute("data-rendered", "1");
-        });
+      var spec = JSON.parse(node.querySelector("script[type='application/json']").textContent);
+      var target = document.createElement("div");
+      target.setAttribute("role", "img");
+      target.setAttribute("aria-label", node.getAttribute("data-alt") || "");
+      return window.vegaEmbed(target, spec, { actions: false, renderer: "svg" }).then(function () {
+        var img = node.querySelector("img");
+        if (img) img.remove();
+        node.appendChild(target);
+        node.removeAttribute("data-loading");
+        node.setAttribute("data-rendered", "1");
       });
+    }).catch(function () { node.removeAttribute("data-loading"); });   /* the static image stays */
+  }
+  function charts() {
+    document.querySelectorAll(".jh-vega[data-spec]:not([data-armed])").forEach(function (node) {
+      node.setAttribute("data-armed", "1");
+      var go = function () { render(node); };
+      node.addEventListener("pointerenter", go, { once: true });
+      node.addEventListener("touchstart", go, { once: true, passive: true });
     });
   }
   function math() {
