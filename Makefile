@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: site test env lock sample bench clean
+.PHONY: site test env lock sample bench audit clean
 
 $(BIN)/junheng: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -11,7 +11,12 @@ $(BIN)/junheng: requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
-env: $(BIN)/junheng
+# Lighthouse and axe-core for the accessibility and speed audit (package-lock.json pins them)
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+env: $(BIN)/junheng node_modules/.package-lock.json
 
 site: env
 	$(BIN)/junheng build
@@ -25,6 +30,10 @@ sample: env
 
 bench: env
 	$(BIN)/python bench/run.py
+
+# Lighthouse (mobile) and axe-core on five pages of the built site: build/audit/results.md
+audit: site
+	$(BIN)/python tools/audit.py
 
 lock:
 	uv pip compile requirements.in -o requirements.lock --generate-hashes --python-version 3.11 --no-header

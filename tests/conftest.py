@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from pathlib import Path
 
@@ -61,3 +62,19 @@ def served_site(built_site):
     httpd, url = serve_in_background(site)
     yield url
     httpd.shutdown()
+
+
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--no-first-run", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    exe = os.environ.get("JUNHENG_CHROMIUM") or shutil.which("chromium")
+    assert exe, "Debian's chromium is required for the browser tests: apt-get install chromium (.ci/run installs it)"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, args=ARGS)
+        yield b
+        b.close()

@@ -10,9 +10,8 @@ from xml.etree import ElementTree
 
 import pytest
 
-from conftest import MINIMAL
+from conftest import ARGS, MINIMAL
 from pipeline.site.serve import serve_in_background
-from test_browser import ARGS
 
 HOSTILE = [
     "<script>window.__pwned=1</script>",
@@ -119,6 +118,7 @@ def test_pages_show_hostile_text_as_text_and_run_nothing(hostile_site):
             seen_text |= {h for h in HOSTILE if h.split("\n")[0] in body}
         # a chart tooltip shows the name as text
         page.goto(base + "resources/R5/", wait_until="networkidle")
+        page.locator(".jh-vega").first.hover()
         page.wait_for_selector(".jh-vega[data-rendered] svg", timeout=15000)
         pt = page.locator(".jh-vega[data-rendered] svg path[aria-roledescription='point'], .jh-vega[data-rendered] svg .mark-symbol path").first
         pt.hover()

@@ -17,7 +17,10 @@ import pandas as pd
 from markupsafe import Markup, escape
 
 FONT = "system-ui, PingFang SC, Microsoft YaHei, Noto Sans CJK SC, sans-serif"
-OK, BAD = "#1b5e20", "#b71c1c"      # dark green and dark red: ≥ 4.5:1 on white, and distinct shapes too
+# Pass, fail and pending (the same three as --jh-ok/--jh-bad/--jh-wait in junheng.css): blue, red and grey, each
+# ≥ 4.5:1 on white and told apart under simulated protanopia, deuteranopia and tritanopia (tests/test_reach.py);
+# shapes and labels differ too, so no reader depends on colour alone.
+OK, BAD, WAIT = "#1565c0", "#b71c1c", "#616161"
 CONFIG = {"font": FONT, "axis": {"labelFontSize": 11, "titleFontSize": 12}, "legend": {"labelFontSize": 11, "orient": "top"},
           "title": {"fontSize": 14, "anchor": "start"}, "view": {"stroke": None}}
 
@@ -107,7 +110,7 @@ def interval_chart(chart_id: str, df: pd.DataFrame, title: str, threshold: float
     d = df[["year", "rate", "low", "high", "status"]].copy()
     d["year"] = d["year"].astype(int)
     dom = ["达标", "不确定", "未达标"]
-    color = alt.Scale(domain=dom, range=[OK, "#6d4c00", BAD])
+    color = alt.Scale(domain=dom, range=[OK, WAIT, BAD])
     shape = alt.Scale(domain=dom, range=["circle", "diamond", "cross"])
     years = sorted(d["year"].unique().tolist())
     base = alt.Chart(d).encode(x=alt.X("year:O", title="年份", sort=years, axis=alt.Axis(labelAngle=0)))

@@ -33,9 +33,11 @@
     load("assets/vendor/vega/vega-bundle.js").then(function () {
       var spec = JSON.parse(node.querySelector("script[type='application/json']").textContent);
       var target = document.createElement("div");
-      target.setAttribute("role", "img");
-      target.setAttribute("aria-label", node.getAttribute("data-alt") || "");
       return window.vegaEmbed(target, spec, { actions: false, renderer: "svg" }).then(function () {
+        /* vega-embed names its container "Vega visualization": give it the chart's own name and summary */
+        target.setAttribute("role", "img");
+        target.setAttribute("aria-label", node.getAttribute("data-alt") || "");
+        target.removeAttribute("aria-roledescription");
         var img = node.querySelector("img");
         if (img) img.remove();
         node.appendChild(target);
