@@ -94,21 +94,29 @@ def compute(data_dir: Path, out: Path) -> None:
 @main.command(context_settings=CONTEXT)
 @_data_dir
 @_out
-def build(data_dir: Path, out: Path) -> None:
+@click.option("--force", is_flag=True, help="即使数据、代码和配置都没有变化，也重新生成整个网站。")
+def build(data_dir: Path, out: Path, force: bool) -> None:
     """校验、计算并生成网站到 OUT/site/。构建失败时保留原有网站不变。
+
+    数据、代码和配置都与上次生成时相同（且网站未被改动）时，直接沿用上次的结果。
 
     \b
     示例：
       junheng build
+      junheng build --force
       junheng build --data-dir tests/fixtures/minimal --out /tmp/site-test
     """
     from .site import build as run
+    from .site import reusable
 
     v = _validated(data_dir)
     if not v.valid:
         sys.exit(1)
+    if not force and reusable(v, out):
+        click.echo(f"数据、代码和配置与上次生成时相同，沿用已有网站：{out / 'site'}（加 --force 可重新生成）")
+        return
     try:
-        site = run(v, out)
+        site = run(v, out, force=True)
     except RuntimeError as e:  # the builder reports in Chinese; the previous site stays
         click.echo(str(e), err=True)
         sys.exit(1)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .indicators import balance as _balance
@@ -91,14 +92,20 @@ def compute_tables(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 
 
 def to_arrow(name: str, df: pd.DataFrame) -> pa.Table:
+    """One output table as Arrow with its declared schema; NaN and None become null, inf is refused."""
     schema = arrow_schema(name)
+    arrays = []
     for f in schema:
-        if pa.types.is_floating(f.type):
-            bad = df[f.name].map(lambda x: isinstance(x, float) and math.isinf(x))
-            if bad.any():
-                raise ValueError(f"{name}.{f.name} 含有无穷大（inf），计算有误。")
-    clean = df.astype(object).where(df.notna(), None)
-    return pa.Table.from_pandas(clean, schema=schema, preserve_index=False)
+        col = df[f.name]
+        try:
+            arr = pa.array(col, type=f.type, from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError):
+            # mixed objects pyarrow will not convert in one go: None for every missing value, then convert
+            arr = pa.array(col.astype(object).where(col.notna(), None).tolist(), type=f.type)
+        if pa.types.is_floating(f.type) and pc.any(pc.is_inf(arr)).as_py():
+            raise ValueError(f"{name}.{f.name} 含有无穷大（inf），计算有误。")
+        arrays.append(arr)
+    return pa.Table.from_arrays(arrays, schema=schema)
 
 
 def compute(v: Validated, out_dir: Path) -> list[Path]:

@@ -280,10 +280,14 @@ def _keys(name: str, tables: dict, shown: dict, report: Report) -> None:
         if target is None:
             continue
         cols, rcols = fk["fields"], ref["fields"]
-        have = set(map(tuple, target[rcols].dropna().astype(str).to_numpy().tolist()))
         sub = df[df[cols].notna().all(axis=1)]
-        keys = list(map(tuple, sub[cols].astype(str).to_numpy().tolist()))
-        bad = [i for i, k in zip(sub.index, keys) if k not in have]
+        if len(cols) == 1:   # the common case, column-wise
+            known = target[rcols[0]].dropna().astype(str)
+            bad = sub.index[~sub[cols[0]].astype(str).isin(known)].tolist()
+        else:
+            have = set(map(tuple, target[rcols].dropna().astype(str).to_numpy().tolist()))
+            keys = list(map(tuple, sub[cols].astype(str).to_numpy().tolist()))
+            bad = [i for i, k in zip(sub.index, keys) if k not in have]
         tshown = shown.get(ref["resource"], file).split("/")[-1]
         for i in bad:
             v = " / ".join(str(df.at[i, c]) for c in cols)
@@ -380,19 +384,30 @@ class _Domain:
         if not years:
             return
         stype = lv["school_id"].map(sch["school_type"])
-        bad = [lvl not in _LEVELS_OF.get(st, set()) for lvl, st in zip(lv["level"], stype)]
+        allowed = {f"{st}|{lvl}" for st, levels in _LEVELS_OF.items() for lvl in levels}
+        bad = ~(stype.astype("string").fillna("") + "|" + lv["level"].astype("string").fillna("")).isin(allowed)
         self.flag("school_levels", bad, "level", lambda r: f"{sch.at[r['school_id'], 'school_type']}不应有「{r['level']}」学段的数据。",
                   "请更正学段，或在 schools.csv 中更正该校的办学类型。")
         opened = sch["opened_year"].fillna(years[0]).astype(int)
         closed = sch["closed_year"].fillna(years[-1]).astype(int)
-        outside = [(y < opened[s]) or (y > closed[s]) for y, s in zip(lv["year"], lv["school_id"])]
+        outside = (lv["year"] < lv["school_id"].map(opened)) | (lv["year"] > lv["school_id"].map(closed))
         self.flag("school_levels", outside, "year", lambda r: f"{sch.at[r['school_id'], 'school_name']}在这一年尚未开办或已撤并（见 schools.csv 的 opened_year、closed_year）。",
                   "请删除这一行，或更正 schools.csv 中的开办/撤并年份。")
-        have = set(zip(lv["year"].astype(int), lv["school_id"], lv["level"]))
+        have = set(zip(lv["year"].astype(int), lv["school_id"].astype(object), lv["level"].astype(object)))
         rows_of = {}
         for tname in ("school_facilities", "school_finance"):
             if self.need(tname):
-                rows_of[tname] = set(zip(self.t[tname]["year"].astype(int), self.t[tname]["school_id"]))
+                rows_of[tname] = set(zip(self.t[tname]["year"].astype(int), self.t[tname]["school_id"].astype(object)))
+        # find the gaps with set arithmetic first; walk school by school (for messages in order) only if there are any
+        grid = pd.DataFrame({"school_id": sch.index, "school_type": sch["school_type"].to_numpy(),
+                             "opened": opened.to_numpy(), "closed": closed.to_numpy()}).merge(pd.DataFrame({"year": years}), how="cross")
+        grid = grid[(grid["year"] >= grid["opened"]) & (grid["year"] <= grid["closed"])]
+        pairs = pd.DataFrame([(st, lvl) for st, levels in _LEVELS_OF.items() for lvl in levels], columns=["school_type", "level"])
+        wanted = grid.merge(pairs, on="school_type")
+        want_levels = set(zip(wanted["year"].astype(int), wanted["school_id"], wanted["level"]))
+        want_rows = set(zip(grid["year"].astype(int), grid["school_id"]))
+        if want_levels <= have and all(want_rows <= keys for keys in rows_of.values()):
+            return
         for sid, r in sch.iterrows():
             for y in years:
                 if y < opened[sid] or y > closed[sid]:

@@ -42,7 +42,7 @@ def test_sigkill_during_build_keeps_the_previous_site(previous_site, stage):
     out = previous_site
     site_before, data_before = tree_hash(out / "site"), tree_hash(out / "data")
     env = dict(os.environ, JUNHENG_PAUSE_AT=stage)
-    p = subprocess.Popen([*JUNHENG, "build", "--data-dir", str(MINIMAL), "--out", str(out)], cwd=ROOT, env=env,
+    p = subprocess.Popen([*JUNHENG, "build", "--force", "--data-dir", str(MINIMAL), "--out", str(out)], cwd=ROOT, env=env,
                          stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
     for line in p.stderr:
         if f"JUNHENG-PAUSED-AT {stage}" in line:
@@ -109,3 +109,32 @@ def test_too_many_rows_is_refused(minimal_copy, monkeypatch):
     monkeypatch.setattr(read, "MAX_ROWS", 10)
     r = CliRunner().invoke(main, ["validate", "--data-dir", str(minimal_copy)])
     assert r.exit_code == 1 and "行的上限" in r.output and "JUNHENG_MAX_ROWS" in r.output
+
+
+def test_an_unchanged_rebuild_reuses_the_site_and_any_change_rebuilds(minimal_copy, tmp_path):
+    out = tmp_path / "out"
+
+    def build(*extra):
+        r = subprocess.run([*JUNHENG, "build", *extra, "--data-dir", str(minimal_copy), "--out", str(out)], cwd=ROOT,
+                           capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        return r.stdout
+
+    assert "网站已生成" in build()
+    first = tree_hash(out / "site")
+    assert "沿用已有网站" in build()                              # nothing changed: reused as it is
+    assert tree_hash(out / "site") == first
+    assert "网站已生成" in build("--force")                       # unless asked
+    assert tree_hash(out / "site") == first                       # and a real rebuild gives the same bytes
+    (out / "site" / "tasks" / "index.html").write_text("tampered", encoding="utf-8")
+    assert "网站已生成" in build()                                # a touched site is rebuilt, not trusted
+    assert tree_hash(out / "site") == first
+    levels = minimal_copy / "school_levels.csv"
+    text = levels.read_text(encoding="utf-8")
+    row = text.splitlines()[1].split(",")
+    header = text.splitlines()[0].split(",")
+    i = header.index("key_teachers")
+    changed = ",".join(row[:i] + [str(int(row[i]) + 1)] + row[i + 1:])
+    levels.write_text(text.replace(text.splitlines()[1], changed, 1), encoding="utf-8")
+    assert "网站已生成" in build()                                # one changed number: a real rebuild
+    assert tree_hash(out / "site") != first

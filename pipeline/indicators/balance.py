@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from .resources import INDICATORS, LEVELS
@@ -46,9 +47,15 @@ def balance(units: pd.DataFrame, rules: Rules) -> tuple[pd.DataFrame, pd.DataFra
                                      meets=rule.meets(cv), status=status))
                     if cv is None:
                         continue
-                    total = sum(p * (x - mean) ** 2 for p, x in zip(P, X))
-                    for sid, p, x in zip(g["school_id"], P, X):
-                        contrib.append(dict(year=int(year), profile=profile, level=level, indicator_id=ind, school_id=sid,
-                                            students=int(p), value=x, deviation=x - mean,
-                                            variance_share=(p * (x - mean) ** 2 / total) if total else 0.0))
-    return pd.DataFrame(rows), pd.DataFrame(contrib)
+                    # the squares in Python, as in weighted_cv (C pow() and NumPy's x*x differ in the last bit now
+                    # and then); the rest element by element, which is the same IEEE arithmetic
+                    square_list = [p * (x - mean) ** 2 for p, x in zip(P, X)]
+                    total = sum(square_list)
+                    students, values, squares = np.asarray(P), np.asarray(X), np.asarray(square_list)
+                    deviation = values - mean
+                    contrib.append(pd.DataFrame(dict(
+                        year=int(year), profile=profile, level=level, indicator_id=ind, school_id=g["school_id"].to_numpy(dtype=object),
+                        students=students.astype("int64"), value=values, deviation=deviation,
+                        variance_share=squares / total if total else np.zeros(len(values)))))
+    columns = ["year", "profile", "level", "indicator_id", "school_id", "students", "value", "deviation", "variance_share"]
+    return pd.DataFrame(rows), (pd.concat(contrib, ignore_index=True) if contrib else pd.DataFrame(columns=columns))

@@ -28,7 +28,7 @@ class Item:
     value: float | None = None
     evidence: str = ""
     evidence_url: str = ""
-    checks: list[dict] = field(default_factory=list)   # per-school rows for school_checks
+    checks: pd.DataFrame | None = None                 # per-school rows for school_checks (CHECK_COLUMNS)
 
 
 def _fmt(x: float, digits: int = 2) -> str:
@@ -84,18 +84,32 @@ def _judged(ctx: _Ctx, y: int, p: str, item: str) -> Item:
                 evidence_url=url)
 
 
-def _per_school(checks: list[dict]) -> Item:
-    failing = [c for c in checks if not c["meets"]]
-    if not checks:
+CHECK_COLUMNS = ["year", "profile", "item_id", "school_id", "school_name", "level", "value", "threshold", "meets", "detail"]
+
+
+def _checks(ctx, y, p, item, sids: list, values: list, thresholds, meets: list, details: list, levels="全部") -> pd.DataFrame:
+    """Per-school check rows for one item, year and profile (one column per list; scalars apply to every row)."""
+    if not sids:
+        return pd.DataFrame(columns=CHECK_COLUMNS)
+    return pd.DataFrame(dict(year=y, profile=p, item_id=item, school_id=sids, school_name=[ctx.names[s] for s in sids],
+                             level=levels, value=[float(v) for v in values], threshold=thresholds,
+                             meets=[bool(m) for m in meets], detail=details), columns=CHECK_COLUMNS)
+
+
+def _per_school(checks: pd.DataFrame) -> Item:
+    if checks.empty:
         return Item(MET, 0, evidence="没有适用的学校。", checks=checks)
-    names = "、".join(c["school_name"] for c in failing[:8]) + (f" 等 {len(failing)} 所" if len(failing) > 8 else "")
+    failing = checks.loc[~checks["meets"], "school_name"].tolist()
+    names = "、".join(failing[:8]) + (f" 等 {len(failing)} 所" if len(failing) > 8 else "")
     ev = f"{len(checks) - len(failing)}/{len(checks)} 所学校达标" + (f"；未达标：{names}" if failing else "。")
     return Item(NOT_MET if failing else MET, float(len(failing)), evidence=ev, checks=checks)
 
 
-def _check(ctx, y, p, item, sid, value, threshold, meets, detail, level="全部") -> dict:
-    return dict(year=y, profile=p, item_id=item, school_id=sid, school_name=ctx.name(sid), level=level,
-                value=value, threshold=threshold, meets=bool(meets), detail=detail)
+def _students_by_school(ctx: _Ctx, y: int, column: str = "students") -> tuple[list, list]:
+    """Compulsory-education (小学 + 初中) sums per school, in school-id order: (school ids, integer sums)."""
+    lv = ctx.levels[(ctx.levels["year"] == y) & ctx.levels["level"].isin(["小学", "初中"])]
+    sums = lv.groupby("school_id", sort=True)[column].sum()
+    return sums.index.astype(object).tolist(), [int(v) for v in sums.tolist()]
 
 
 # ------------------------------------------------------------------ G items
@@ -109,47 +123,45 @@ def g3(ctx: _Ctx, y: int, p: str) -> Item:
     for rtype, rule in (("音乐", music), ("美术", art)):
         r = rooms[rooms["room_type"] == rtype]
         ok = rule.meets_series(r["area_m2"])
-        counts[rtype] = (ok.groupby(r["school_id"]).sum().to_dict(), (~ok).groupby(r["school_id"]).sum().to_dict())
-    lv = ctx.levels[(ctx.levels["year"] == y) & ctx.levels["level"].isin(["小学", "初中"])]
-    checks = []
-    for sid, classes in lv.groupby("school_id", sort=True)["classes"].sum().items():
-        classes = int(classes)
-        need = max(1, math.ceil(classes / per))
-        parts, ok = [], True
-        for rtype, rule in (("音乐", music), ("美术", art)):
-            good, small = int(counts[rtype][0].get(sid, 0)), int(counts[rtype][1].get(sid, 0))
-            ok &= good >= need
-            parts.append(f"{rtype}教室达标 {good}/{need} 间" + (f"（另有 {small} 间不足 {_fmt(rule.threshold)} 平方米）" if small else ""))
-        checks.append(_check(ctx, y, p, "G3", sid, float(classes), float(need), ok, f"{classes} 个班，需音乐、美术教室各 {need} 间：" + "；".join(parts)))
-    return _per_school(checks)
+        counts[rtype] = (ok.groupby(r["school_id"]).sum(), (~ok).groupby(r["school_id"]).sum())
+    sids, classes = _students_by_school(ctx, y, "classes")
+    needs = [max(1, math.ceil(c / per)) for c in classes]
+    oks = [True] * len(sids)
+    parts: list[list[str]] = [[] for _ in sids]
+    for rtype, rule in (("音乐", music), ("美术", art)):
+        good = [int(v) for v in pd.Series(counts[rtype][0], dtype="float64").reindex(sids, fill_value=0).tolist()]
+        small = [int(v) for v in pd.Series(counts[rtype][1], dtype="float64").reindex(sids, fill_value=0).tolist()]
+        limit = _fmt(rule.threshold)
+        for i, need in enumerate(needs):
+            oks[i] &= good[i] >= need
+            parts[i].append(f"{rtype}教室达标 {good[i]}/{need} 间" + (f"（另有 {small[i]} 间不足 {limit} 平方米）" if small[i] else ""))
+    details = [f"{c} 个班，需音乐、美术教室各 {need} 间：" + "；".join(pt) for c, need, pt in zip(classes, needs, parts)]
+    return _per_school(_checks(ctx, y, p, "G3", sids, classes, [float(n) for n in needs], oks, details))
 
 
 def g4(ctx: _Ctx, y: int, p: str) -> Item:
-    lv = ctx.levels[(ctx.levels["year"] == y) & ctx.levels["level"].isin(["小学", "初中"])]
-    checks = []
-    for sid, n in lv.groupby("school_id", sort=True)["students"].sum().items():
-        combined = ctx.types[sid] in ("九年一贯制学校", "十二年一贯制学校")
-        rule = ctx.rules.need("G4.combined" if combined else "G4", p)
-        n = int(n)
-        checks.append(_check(ctx, y, p, "G4", sid, float(n), rule.threshold, rule.meets(n),
-                             f"义务教育阶段在校生 {n} 人（上限 {_fmt(rule.threshold)} 人{'，一贯制学校' if combined else ''}）"))
-    return _per_school(checks)
+    sids, students = _students_by_school(ctx, y)
+    plain, combined = ctx.rules.need("G4", p), ctx.rules.need("G4.combined", p)
+    rules = [combined if ctx.types[s] in ("九年一贯制学校", "十二年一贯制学校") else plain for s in sids]
+    details = [f"义务教育阶段在校生 {n} 人（上限 {_fmt(r.threshold)} 人{'，一贯制学校' if r is combined else ''}）"
+               for n, r in zip(students, rules)]
+    return _per_school(_checks(ctx, y, p, "G4", sids, students, [r.threshold for r in rules],
+                               [r.meets(n) for n, r in zip(students, rules)], details))
 
 
 def g5(ctx: _Ctx, y: int, p: str) -> Item:
     lv = ctx.levels[(ctx.levels["year"] == y) & ctx.levels["level"].isin(["小学", "初中"])]
-    by_school: dict[str, list] = {}
     lv = lv.assign(_o=lv["level"].map({"小学": 0, "初中": 1})).sort_values(["school_id", "_o"])
-    for r in lv.itertuples(index=False):
-        rule = ctx.rules.need("G5", p, r.level)
-        by_school.setdefault(r.school_id, []).append((r.level, int(r.max_class_size), rule))
-    checks = []
-    for sid, items in sorted(by_school.items()):
-        ok = all(rule.meets(m) for _, m, rule in items)
-        worst = max(items, key=lambda t: t[1] - t[2].threshold)
-        detail = "；".join(f"{lvl}最大班额 {m} 人（上限 {_fmt(rule.threshold)}）" for lvl, m, rule in items)
-        checks.append(_check(ctx, y, p, "G5", sid, float(worst[1]), worst[2].threshold, ok, detail, level=worst[0]))
-    return _per_school(checks)
+    rule_of = {lvl: ctx.rules.need("G5", p, lvl) for lvl in ("小学", "初中")}
+    by_school: dict[str, list] = {}
+    for sid, lvl, m in zip(lv["school_id"].astype(object).tolist(), lv["level"].astype(object).tolist(), lv["max_class_size"].tolist()):
+        by_school.setdefault(sid, []).append((lvl, int(m), rule_of[lvl]))
+    sids = sorted(by_school)
+    worst = [max(by_school[s], key=lambda t: t[1] - t[2].threshold) for s in sids]
+    oks = [all(rule.meets(m) for _, m, rule in by_school[s]) for s in sids]
+    details = ["；".join(f"{lvl}最大班额 {m} 人（上限 {_fmt(rule.threshold)}）" for lvl, m, rule in by_school[s]) for s in sids]
+    return _per_school(_checks(ctx, y, p, "G5", sids, [w[1] for w in worst], [w[2].threshold for w in worst], oks, details,
+                               levels=[w[0] for w in worst]))
 
 
 def g6(ctx: _Ctx, y: int, p: str) -> Item:
@@ -161,18 +173,17 @@ def g6(ctx: _Ctx, y: int, p: str) -> Item:
         return Item(NO_DATA, evidence=f"缺少 {y} 年乡村小学生均公用经费基准定额。")
     rate = float(rate_row["per_student_yuan"].iloc[0])
     fin = ctx.t["school_finance"]
-    fin = fin[fin["year"] == y].set_index("school_id")
-    lv = ctx.levels[(ctx.levels["year"] == y) & ctx.levels["level"].isin(["小学", "初中"])]
-    checks = []
-    for sid, n in lv.groupby("school_id", sort=True)["students"].sum().items():
-        n = int(n)
-        if ctx.areas[sid] != "乡村" or ctx.types[sid] not in ("小学", "教学点") or n >= floor or sid not in fin.index:
-            continue
-        granted = float(fin.at[sid, "public_funds_granted_yuan"])
+    granted_of = dict(zip(fin.loc[fin["year"] == y, "school_id"].astype(object), fin.loc[fin["year"] == y, "public_funds_granted_yuan"]))
+    picked = [(sid, n) for sid, n in zip(*_students_by_school(ctx, y))
+              if ctx.areas[sid] == "乡村" and ctx.types[sid] in ("小学", "教学点") and n < floor and sid in granted_of]
+    sids, values, details = [], [], []
+    for sid, n in picked:
+        granted = float(granted_of[sid])
         funded_as = round(granted / rate, 6)
-        checks.append(_check(ctx, y, p, "G6", sid, funded_as, floor, rule.meets(funded_as),
-                             f"在校生 {n} 人，拨付公用经费 {_fmt(granted)} 元 ÷ 定额 {_fmt(rate)} 元 = 按 {_fmt(funded_as)} 人核定（应不少于 {_fmt(floor)} 人）"))
-    return _per_school(checks)
+        sids.append(sid)
+        values.append(funded_as)
+        details.append(f"在校生 {n} 人，拨付公用经费 {_fmt(granted)} 元 ÷ 定额 {_fmt(rate)} 元 = 按 {_fmt(funded_as)} 人核定（应不少于 {_fmt(floor)} 人）")
+    return _per_school(_checks(ctx, y, p, "G6", sids, values, floor, [rule.meets(v) for v in values], details))
 
 
 def g7(ctx: _Ctx, y: int, p: str) -> Item:
@@ -180,18 +191,19 @@ def g7(ctx: _Ctx, y: int, p: str) -> Item:
     fin = ctx.t["school_finance"]
     fin = fin[fin["year"] == y].set_index("school_id")
     lv = ctx.levels[(ctx.levels["year"] == y) & (ctx.levels["school_type"] == "特殊教育学校")]
-    checks = []
+    sids, values, details = [], [], []
     for sid, g in lv.groupby("school_id", sort=True):
         n = int(g["students"].sum())
         if not n or sid not in fin.index:
             continue
         per = float(fin.at[sid, "public_funds_granted_yuan"]) / n
-        checks.append(_check(ctx, y, p, "G7", sid, per, rule.threshold, rule.meets(per),
-                             f"生均公用经费 {_fmt(per)} 元（{n} 名学生）"))
-    if not checks:
+        sids.append(sid)
+        values.append(per)
+        details.append(f"生均公用经费 {_fmt(per)} 元（{n} 名学生）")
+    if not sids:
         return Item(NO_DATA, evidence="当年没有特殊教育学校的经费与学生数据。")
-    it = _per_school(checks)
-    it.value = min(c["value"] for c in checks)
+    it = _per_school(_checks(ctx, y, p, "G7", sids, values, rule.threshold, [rule.meets(v) for v in values], details))
+    it.value = min(values)
     return it
 
 
@@ -341,14 +353,17 @@ def q2(ctx: _Ctx, y: int, p: str) -> Item:
 def q4(ctx: _Ctx, y: int, p: str) -> Item:
     rule = ctx.rules.need("Q4", p)
     fin = ctx.t["school_finance"]
-    checks = []
-    for r in fin[fin["year"] == y].sort_values("school_id").itertuples(index=False):
-        if not r.public_funds_budget_yuan:
+    fin = fin[fin["year"] == y].sort_values("school_id")
+    sids, values, details = [], [], []
+    for sid, spend, budget in zip(fin["school_id"].astype(object).tolist(), fin["training_spend_yuan"].tolist(),
+                                  fin["public_funds_budget_yuan"].tolist()):
+        if not budget:
             continue
-        v = float(r.training_spend_yuan) * 100 / float(r.public_funds_budget_yuan)
-        checks.append(_check(ctx, y, p, "Q4", r.school_id, v, rule.threshold, rule.meets(v),
-                             f"教师培训经费 {_fmt(r.training_spend_yuan)} 元 ÷ 公用经费预算 {_fmt(r.public_funds_budget_yuan)} 元 = {_fmt(v)}%"))
-    return _per_school(checks)
+        v = float(spend) * 100 / float(budget)
+        sids.append(sid)
+        values.append(v)
+        details.append(f"教师培训经费 {_fmt(spend)} 元 ÷ 公用经费预算 {_fmt(budget)} 元 = {_fmt(v)}%")
+    return _per_school(_checks(ctx, y, p, "Q4", sids, values, rule.threshold, [rule.meets(v) for v in values], details))
 
 
 def q9(ctx: _Ctx, y: int, p: str) -> Item:
@@ -425,5 +440,6 @@ def county_items(t: dict, rules: Rules, years: list[int]) -> tuple[pd.DataFrame,
                 rows.append(dict(year=y, profile=p, part=PART_OF[item[0]], item_id=item, name=rule.name, value=res.value,
                                  threshold=rule.threshold if len(level_rules) == 1 else None, requirement=_req(level_rules), unit=rule.unit, status=res.status,
                                  evidence=res.evidence, evidence_url=res.evidence_url, label=rule.label, source=rule.source))
-                checks.extend(res.checks)
-    return pd.DataFrame(rows), pd.DataFrame(checks)
+                if res.checks is not None and not res.checks.empty:
+                    checks.append(res.checks)
+    return pd.DataFrame(rows), (pd.concat(checks, ignore_index=True) if checks else pd.DataFrame(columns=CHECK_COLUMNS))

@@ -135,7 +135,7 @@ def watch(tables: dict, outputs: dict) -> pd.DataFrame:
         b = si[si["year"] == y1].set_index(key)["meets"]
         both = a.index.intersection(b.index)
         closed = (~a[both].astype(bool)) & b[both].astype(bool)
-        town_of = pd.Series([towns.get(k[0], "") for k in b.index], index=b.index)
+        town_of = pd.Series(b.index.get_level_values("school_id").map(towns), index=b.index).fillna("")
         n_closed = closed[closed].groupby(town_of.reindex(closed[closed].index)).size()
         still = ~b.astype(bool)
         n_open = still[still].groupby(town_of[still]).size()

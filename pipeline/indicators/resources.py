@@ -44,7 +44,7 @@ def units(t: dict, rules: Rules, profile: str) -> tuple[pd.DataFrame, pd.DataFra
     for level in ("小学", "初中", "高中", "特殊教育"):
         if level in by_level.columns:
             total = total + by_level[level].fillna(0.0)
-    lv["total_weighted"] = pd.MultiIndex.from_frame(lv[["year", "school_id"]]).map(total.to_dict()) if len(lv) else 0.0
+    lv["total_weighted"] = lv.join(total.rename("total_weighted"), on=["year", "school_id"])["total_weighted"] if len(lv) else 0.0
     special = lv["school_type"] == "特殊教育学校"
     small_tp = (lv["school_type"] == "教学点") & (lv["students"] < cutoff) & lv["level"].isin(LEVELS)
     empty = (lv["students"] == 0) & lv["level"].isin(LEVELS) & ~special & ~small_tp
@@ -139,13 +139,23 @@ def school_indicators(t: dict, rules: Rules) -> tuple[pd.DataFrame, pd.DataFrame
         longs.append(long)
         wide_met = long.pivot(index=["year", "school_id", "level"], columns="indicator_id", values="meets")
         wide_ratio = long.pivot(index=["year", "school_id", "level"], columns="indicator_id", values="ratio")
-        rows = []
-        for key, met_row, ratio_row in zip(wide_met.index, wide_met[list(INDICATORS)].to_numpy(), wide_ratio[list(INDICATORS)].to_numpy()):
-            met_flags = dict(zip(INDICATORS, map(bool, met_row)))
-            n, meets, reason = unit_verdict(met_flags, dict(zip(INDICATORS, ratio_row)), min_met, floor)
-            rows.append(dict(year=int(key[0]), profile=profile, school_id=key[1], level=key[2], indicators_met=n, meets=meets,
-                             failing=" ".join(k for k, v in met_flags.items() if not v), reason=reason))
-        verdicts.append(pd.DataFrame(rows))
+        met = wide_met[list(INDICATORS)].to_numpy(dtype=bool)
+        ratios = wide_ratio[list(INDICATORS)].to_numpy()
+        n_met, meets, failing, reasons = met.sum(axis=1).tolist(), [], [], []
+        # a unit meeting all seven reads the same every time; the others go through unit_verdict one by one
+        all_met = unit_verdict(dict.fromkeys(INDICATORS, True), dict.fromkeys(INDICATORS, 1.0), min_met, floor)
+        for i, row in enumerate(met):
+            if n_met[i] == len(INDICATORS):
+                _, ok, reason = all_met
+            else:
+                _, ok, reason = unit_verdict(dict(zip(INDICATORS, map(bool, row))), dict(zip(INDICATORS, ratios[i])), min_met, floor)
+            meets.append(ok)
+            reasons.append(reason)
+            failing.append(" ".join(k for k, v in zip(INDICATORS, row) if not v))
+        keys = wide_met.index
+        verdicts.append(pd.DataFrame(dict(year=keys.get_level_values(0).astype(int), profile=profile,
+                                          school_id=keys.get_level_values(1), level=keys.get_level_values(2),
+                                          indicators_met=n_met, meets=meets, failing=failing, reason=reasons)))
     cols = ["year", "profile", "school_id", "level", "indicator_id", "value", "threshold", "meets", "gap", "gap_unit", "ratio", "students"]
     return (pd.concat(longs, ignore_index=True)[cols], pd.concat(verdicts, ignore_index=True),
             pd.concat(all_units, ignore_index=True), pd.concat(all_out, ignore_index=True))

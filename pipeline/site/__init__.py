@@ -6,6 +6,8 @@ whole build succeeded: a failed or killed build leaves the previous site complet
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 from pathlib import Path
@@ -42,8 +44,63 @@ def recover(out: Path) -> None:
             os.replace(old, out / name)
 
 
-def build(v, out: Path, config_file: Path = ROOT / "mkdocs.yml") -> Path:
-    """Compute, write Parquet and build the site; return the site folder. Raises RuntimeError in Chinese on failure."""
+# libraries whose version changes what the site looks like (a new version means a real rebuild)
+_LIBRARIES = ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown", "jinja2", "altair", "vl-convert-python",
+              "pandas", "pyarrow", "openpyxl", "jieba")
+
+
+def _hash_tree(h, folder: Path) -> None:
+    for p in sorted(folder.rglob("*")):
+        if p.is_file() and "__pycache__" not in p.parts:
+            h.update(p.relative_to(folder).as_posix().encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
+
+
+def fingerprint(v, config_file: Path) -> str:
+    """Everything a build depends on: the data, schemas, code and templates, site sources, config, library
+    versions, the site URL and the git commit (shown in the footer)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from .context import git_commit
+
+    h = hashlib.sha256()
+    for folder in (Path(v.package.root), ROOT / "schemas", ROOT / "pipeline", ROOT / "site"):
+        h.update(str(folder).encode())
+        _hash_tree(h, folder)
+    h.update(Path(config_file).read_bytes())
+    for lib in _LIBRARIES:
+        try:
+            h.update(f"{lib}={version(lib)}".encode())
+        except PackageNotFoundError:
+            h.update(lib.encode())
+    h.update(repr((os.environ.get("JUNHENG_SITE_URL", ""), git_commit())).encode())
+    return h.hexdigest()
+
+
+def _outputs_hash(out: Path) -> str:
+    h = hashlib.sha256()
+    for sub in ("site", "data"):
+        _hash_tree(h, out / sub)
+    return h.hexdigest()
+
+
+def reusable(v, out: Path, config_file: Path = ROOT / "mkdocs.yml") -> bool:
+    """True when OUT holds a complete build of exactly these inputs, untouched since (an unchanged rebuild)."""
+    stamp = Path(out) / "cache" / "build.json"
+    try:
+        saved = json.loads(stamp.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not (Path(out) / "site" / "index.html").is_file():
+        return False
+    return saved.get("inputs") == fingerprint(v, config_file) and saved.get("outputs") == _outputs_hash(Path(out))
+
+
+def build(v, out: Path, config_file: Path = ROOT / "mkdocs.yml", force: bool = False) -> Path:
+    """Compute, write Parquet and build the site; return the site folder. Raises RuntimeError in Chinese on failure.
+
+    When OUT already holds a build of exactly the same inputs (see `fingerprint`) and nobody has touched it, the
+    build is reused as it is, unless `force`.
+    """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -53,6 +110,11 @@ def build(v, out: Path, config_file: Path = ROOT / "mkdocs.yml") -> Path:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     recover(out)
+    if not force and reusable(v, out, config_file):
+        return out / "site"
+    inputs = fingerprint(v, config_file)
+    stamp = out / "cache" / "build.json"
+    stamp.unlink(missing_ok=True)
     staging = out / f".staging-{os.getpid()}"
     if staging.exists():
         shutil.rmtree(staging)
@@ -74,6 +136,8 @@ def build(v, out: Path, config_file: Path = ROOT / "mkdocs.yml") -> Path:
             raise RuntimeError(f"网站生成失败：{e}。原有网站未改动。") from e
         _swap(staging / "data", out / "data")
         _swap(staging / "site", out / "site")
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(json.dumps({"inputs": inputs, "outputs": _outputs_hash(out)}), encoding="utf-8")
     finally:
         set_state(None)
         shutil.rmtree(staging, ignore_errors=True)
