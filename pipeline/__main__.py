@@ -2,4 +2,5 @@
 
 from .cli import main
 
-main()
+if __name__ == "__main__":   # guarded: the build's worker processes import this module without running the CLI
+    main()

@@ -128,21 +128,22 @@ def interval_chart(chart_id: str, df: pd.DataFrame, title: str, threshold: float
 class Renderer:
     """Makes each chart's files (SVG, CSV) and its HTML; SVGs are cached across builds by spec hash."""
 
-    def __init__(self, cache_dir: Path | None):
+    def __init__(self, cache_dir: Path | None, pool=None):
         self.cache_dir = cache_dir
+        self.pool = pool              # workers.Pool: render in worker processes; None: here, one by one
         self.files: dict[str, bytes | str] = {}
-        self._vlc = None
 
-    def svg(self, spec: dict) -> str:
+    def svg(self, spec: dict):
+        """The static SVG of a spec: text from the cache, or a pending job (workers.Pending) when there is a pool."""
         key = hashlib.sha256(json.dumps(spec, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
         cached = self.cache_dir / f"{key}.svg" if self.cache_dir else None
         if cached and cached.is_file():
             return cached.read_text(encoding="utf-8")
-        if self._vlc is None:
-            import vl_convert
+        from .workers import Pending, render_svg
 
-            self._vlc = vl_convert
-        svg = self._vlc.vegalite_to_svg(spec)
+        if self.pool is not None:
+            return Pending(self.pool.submit(render_svg, spec), cached)
+        svg = render_svg(spec)
         if cached:
             cached.parent.mkdir(parents=True, exist_ok=True)
             tmp = cached.with_suffix(".tmp")

@@ -117,12 +117,28 @@ def _parquet(name: str, kind: str, df: pd.DataFrame, meta: dict) -> bytes:
     return buf.getvalue()
 
 
+def _cache_path(cache_dir, key_parts: tuple):
+    key = hashlib.sha256(b"\0".join(p if isinstance(p, bytes) else str(p).encode() for p in key_parts)).hexdigest()[:32]
+    return cache_dir / key
+
+
+def _cached_job(cache_dir, key_parts: tuple, pool, fn, *args):
+    """Like _cached, but a miss runs `fn(*args)` on the worker pool and returns a pending result."""
+    from .workers import Pending
+
+    path = _cache_path(cache_dir, key_parts) if cache_dir is not None else None
+    if path is not None and path.is_file():
+        return path.read_bytes()
+    if pool is None:
+        return _cached(cache_dir, key_parts, lambda: fn(*args))
+    return Pending(pool.submit(fn, *args), path)
+
+
 def _cached(cache_dir, key_parts: tuple, make) -> bytes:
     """Reuse an artifact made from the same bytes in an earlier build (keyed by a hash of its inputs)."""
     if cache_dir is None:
         return make()
-    key = hashlib.sha256(b"\0".join(p if isinstance(p, bytes) else str(p).encode() for p in key_parts)).hexdigest()[:32]
-    path = cache_dir / key
+    path = _cache_path(cache_dir, key_parts)
     if path.is_file():
         return path.read_bytes()
     data = make()
@@ -134,8 +150,12 @@ def _cached(cache_dir, key_parts: tuple, make) -> bytes:
 
 
 def build(inputs: dict[str, pd.DataFrame], outputs: dict[str, pd.DataFrame], meta: dict,
-          cache_dir=None) -> tuple[dict[str, bytes], list[dict]]:
-    """Return {site path: bytes} for every download, and a listing for the downloads page."""
+          cache_dir=None, pool=None) -> tuple[dict[str, bytes], list[dict]]:
+    """Return {site path: bytes} for every download, and a listing for the downloads page.
+
+    With a worker pool (workers.Pool) the Excel workbooks are made there and arrive as pending results."""
+    from .workers import make_xlsx
+
     files: dict[str, bytes] = {}
     listing = []
     resources = []
@@ -147,10 +167,9 @@ def build(inputs: dict[str, pd.DataFrame], outputs: dict[str, pd.DataFrame], met
             base = f"downloads/{kind}/{name}"
             files[f"{base}.csv"] = csv_bytes = _csv(df)
             key = (_VERSION, kind, name, csv_bytes, json.dumps(meta, sort_keys=True, ensure_ascii=False, default=str))
-            files[f"{base}.xlsx"] = _cached(cache_dir, key + (b"xlsx",), lambda: _xlsx(name, title, df, fields, meta))
+            files[f"{base}.xlsx"] = _cached_job(cache_dir, key + (b"xlsx",), pool, make_xlsx, name, title, df, fields, meta)
             files[f"{base}.parquet"] = _cached(cache_dir, key + (b"parquet",), lambda: _parquet(name, kind, df, meta))
-            listing.append(dict(kind=kind, name=name, title=title, rows=len(df), base=base,
-                                sizes={ext: len(files[f"{base}.{ext}"]) for ext in ("csv", "xlsx", "parquet")}))
+            listing.append(dict(kind=kind, name=name, title=title, rows=len(df), base=base))
             schema = {"fields": fields + ([{"name": NOTE_COL, "type": "string", "title": "示例数据标注", "description": "数据为示例时每行都有此列。"}]
                                           if meta["illustrative"] else [])}
             if kind == "inputs" and load(name).primary_key:

@@ -30,32 +30,36 @@ def on_config(config):
     return config
 
 
-def _vega_bundle(cache_dir, vl_convert) -> str:
-    """Vega, Vega-Lite and Vega-Embed in one script, from vl-convert (cached per vl-convert version)."""
-    if cache_dir is None:
-        return vl_convert.javascript_bundle()
-    path = cache_dir.parent / f"vega-bundle-{vl_convert.__version__}.js"
-    if not path.is_file():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(vl_convert.javascript_bundle(), encoding="utf-8")
-        tmp.replace(path)
-    return path.read_text(encoding="utf-8")
+def _vega_bundle(cache_dir, pool):
+    """Vega, Vega-Lite and Vega-Embed in one script, from vl-convert (cached per vl-convert version); a pending
+    result while a worker makes it."""
+    import vl_convert
+
+    from pipeline.site.workers import Pending, vega_bundle
+
+    path = cache_dir.parent / f"vega-bundle-{vl_convert.__version__}.js" if cache_dir is not None else None
+    if path is not None and path.is_file():
+        return path.read_text(encoding="utf-8")
+    return Pending(pool.submit(vega_bundle), path)
 
 
 def on_files(files: Files, config) -> Files:
-    import vl_convert
+    from pipeline.site import checkpoint
+    from pipeline.site.workers import Pool, resolve
 
     state = get_state()
-    site = Site(state)
-    pages = site.build()
-    for path, content in sorted(pages.items()):
-        files.append(File.generated(config, path, content=content))
-    from pipeline.site import checkpoint
-
-    checkpoint("mkdocs")
-    extra = site.files()
-    extra["assets/vendor/vega/vega-bundle.js"] = _vega_bundle(state.cache_dir, vl_convert)
+    pool = Pool()      # static SVGs and Excel workbooks render on every core while the pages are written
+    try:
+        bundle = _vega_bundle(state.cache_dir, pool)
+        site = Site(state, pool)
+        pages = site.build()
+        for path, content in sorted(pages.items()):
+            files.append(File.generated(config, path, content=content))
+        checkpoint("mkdocs")
+        extra = site.files()
+        extra["assets/vendor/vega/vega-bundle.js"] = resolve({"bundle": bundle})["bundle"]
+    finally:
+        pool.close()
     for path, content in sorted(extra.items()):
         files.append(File.generated(config, path, content=content))
     return files

@@ -82,13 +82,14 @@ def prefix_for(path: str) -> str:
 
 
 class Site:
-    def __init__(self, state: SiteState):
+    def __init__(self, state: SiteState, pool=None):
         self.s = state
         self.t, self.o, self.meta = state.tables, state.outputs, state.meta
         self.years = sorted(int(y) for y in self.t["school_levels"]["year"].unique())
         self.year = self.years[-1]
         self.schools = self.t["schools"].set_index("school_id")
-        self.renderer = charts.Renderer(state.cache_dir)
+        self.pool = pool
+        self.renderer = charts.Renderer(state.cache_dir, pool)
         self.pages: dict[str, str] = {}
         self.env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
                                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
@@ -370,7 +371,7 @@ class Site:
 
     def downloads_page(self) -> None:
         cache = self.s.cache_dir.parent / "downloads" if self.s.cache_dir else None
-        files, listing = downloads.build(self.t, self.o, self.meta, cache)
+        files, listing = downloads.build(self.t, self.o, self.meta, cache, self.pool)
         self.s.extra_files.update(files)
         dictionary = [dict(name=n, schema=load(n)) for n in TABLES]
         from ..compute import OUTPUTS, output_schema
@@ -415,9 +416,12 @@ class Site:
         self.s.extra_files["feed.xml"] = _atom(entries, self.meta, ledger_entries).encode("utf-8")
 
     def files(self) -> dict[str, bytes | str]:
+        """Every non-page file (charts, downloads, feed), waiting for the worker pool's results."""
+        from .workers import resolve
+
         out = dict(self.renderer.files)
         out.update(self.s.extra_files)
-        return out
+        return resolve(out)
 
 
 def _trend_summary(hist: pd.DataFrame, year: int) -> str:

@@ -1,0 +1,82 @@
+"""Slow, independent build jobs (static SVG charts, Excel workbooks) run in worker processes, on every core.
+
+Rendering an SVG with vl-convert takes about 0.1 s and an Excel workbook up to a second; a county has a hundred
+or more of each, and none depends on another. The workers are started with `spawn` (a clean interpreter, never a
+fork of a process that already runs threads), import only what their job needs, and return bytes or text; the
+build waits for every result before it writes a single file, so a failed job fails the build as before.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path  # noqa: F401 (cache paths are Paths)
+
+
+def render_svg(spec: dict) -> str:
+    import vl_convert
+
+    return vl_convert.vegalite_to_svg(spec)
+
+
+def vega_bundle() -> str:
+    import vl_convert
+
+    return vl_convert.javascript_bundle()
+
+
+def make_xlsx(*args) -> bytes:
+    from .downloads import _xlsx
+
+    return _xlsx(*args)
+
+
+class Pool:
+    """A process pool started on first use; `JUNHENG_WORKERS=0` runs every job in this process instead."""
+
+    def __init__(self):
+        self._ex: ProcessPoolExecutor | None = None
+        env = os.environ.get("JUNHENG_WORKERS")
+        self.workers = int(env) if env and env.isdigit() else (os.cpu_count() or 1)
+
+    def submit(self, fn, *args) -> Future:
+        if self.workers < 1:
+            f: Future = Future()
+            try:
+                f.set_result(fn(*args))
+            except Exception as e:  # noqa: BLE001 — delivered to whoever asks for the result
+                f.set_exception(e)
+            return f
+        if self._ex is None:
+            self._ex = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"))
+        return self._ex.submit(fn, *args)
+
+    def close(self) -> None:
+        if self._ex is not None:
+            self._ex.shutdown(wait=True, cancel_futures=True)
+            self._ex = None
+
+
+class Pending:
+    """A job's future result, stored in the build cache (atomically) once it arrives."""
+
+    def __init__(self, future: Future, cache_path=None):
+        self.future, self.cache_path = future, cache_path
+
+    def result(self):
+        value = self.future.result()
+        if self.cache_path is not None:
+            self.cache_path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.cache_path.with_suffix(".tmp")
+            if isinstance(value, str):
+                tmp.write_text(value, encoding="utf-8")
+            else:
+                tmp.write_bytes(value)
+            tmp.replace(self.cache_path)
+        return value
+
+
+def resolve(files: dict) -> dict:
+    """The same mapping with every pending job replaced by its result."""
+    return {k: (v.result() if isinstance(v, Pending) else v) for k, v in files.items()}
