@@ -223,9 +223,15 @@ def _read_arrow(data: bytes, header: list[str]) -> pd.DataFrame | None:
                                                 quoted_strings_can_be_null=False))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
+    if tbl.num_rows and tbl.num_columns:
+        import pyarrow.compute as pc
+
+        blank = pc.equal(tbl.column(0), "")
+        for col in tbl.columns[1:]:
+            blank = pc.and_(blank, pc.equal(col, ""))
+        if pc.any(blank).as_py():
+            return None                              # a row of empty cells: let the exact reader name it
     df = tbl.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
-    if len(df) and (df == "").all(axis=1).any():
-        return None                                  # a row of empty cells: let the exact reader name it
     df[ROW] = np.arange(2, len(df) + 2)
     return df
 

@@ -230,8 +230,11 @@ def _scan_text(df: pd.DataFrame, schema: TableSchema, file: str, report: Report)
         nonempty = s[s != ""]
         if nonempty.empty:
             continue
-        joined = nonempty.str.contains(r"\d{11}|@", regex=True)
-        for i in nonempty.index[joined]:
+        # only a cell of six characters or more can hold a phone number, an ID number or an e-mail address
+        # (a@b.cn); most numeric cells are shorter, so the regex runs on few of them
+        longish = nonempty[nonempty.str.len() >= 6]
+        joined = longish.str.contains(r"\d{11}|@", regex=True)
+        for i in longish.index[joined]:
             v = s[i]
             ids = [m for m in _ID_CARD.findall(v) if _id_check_ok(m)]
             what = "居民身份证号码" if ids else "手机号码" if _MOBILE.search(v) else "电子邮箱地址" if _EMAIL.search(v) else None
