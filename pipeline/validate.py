@@ -387,7 +387,8 @@ class _Domain:
         if not years:
             return
         stype = lv["school_id"].map(sch["school_type"])
-        allowed = {f"{st}|{lvl}" for st, levels in _LEVELS_OF.items() for lvl in levels}
+        pairs = pd.DataFrame([(st, lvl) for st, levels in _LEVELS_OF.items() for lvl in levels], columns=["school_type", "level"])
+        allowed = set(pairs["school_type"] + "|" + pairs["level"])
         bad = ~(stype.astype("string").fillna("") + "|" + lv["level"].astype("string").fillna("")).isin(allowed)
         self.flag("school_levels", bad, "level", lambda r: f"{sch.at[r['school_id'], 'school_type']}不应有「{r['level']}」学段的数据。",
                   "请更正学段，或在 schools.csv 中更正该校的办学类型。")
@@ -405,7 +406,6 @@ class _Domain:
         grid = pd.DataFrame({"school_id": sch.index, "school_type": sch["school_type"].to_numpy(),
                              "opened": opened.to_numpy(), "closed": closed.to_numpy()}).merge(pd.DataFrame({"year": years}), how="cross")
         grid = grid[(grid["year"] >= grid["opened"]) & (grid["year"] <= grid["closed"])]
-        pairs = pd.DataFrame([(st, lvl) for st, levels in _LEVELS_OF.items() for lvl in levels], columns=["school_type", "level"])
         wanted = grid.merge(pairs, on="school_type")
         want_levels = set(zip(wanted["year"].astype(int), wanted["school_id"], wanted["level"]))
         want_rows = set(zip(grid["year"].astype(int), grid["school_id"]))

@@ -94,7 +94,7 @@ def test_every_page_reads_without_javascript(browser, served_site, built_site):
     assert len(paths) > 70
     for path in paths:
         source = (site / path / "index.html").read_text(encoding="utf-8")
-        page.goto(served_site + path.removeprefix("./"))
+        page.goto(served_site + path)
         for summary in page.locator("article details > summary").all():
             summary.click()                              # <details> opens natively, without JavaScript
         body = page.inner_text("article")

@@ -99,9 +99,10 @@ def audit(site: Path, out: Path) -> dict:
 
     httpd, base = serve_in_background(site)
     try:
-        urls = {name: base + path for name, path in pages(site).items()}
+        paths = pages(site)
+        urls = {name: base + path for name, path in paths.items()}
         results = {}
-        for i, (name, path) in enumerate(pages(site).items()):
+        for i, (name, path) in enumerate(paths.items()):
             runs = [summary(lighthouse(urls[name], out / f"lighthouse-{i}.json"))]
             if runs[0]["scores"]["performance"] < MIN_SCORE:
                 # Lighthouse's own advice for a score near a line: run it again and take the median of the runs

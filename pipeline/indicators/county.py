@@ -105,7 +105,7 @@ def _per_school(checks: pd.DataFrame) -> Item:
     return Item(NOT_MET if failing else MET, float(len(failing)), evidence=ev, checks=checks)
 
 
-def _students_by_school(ctx: _Ctx, y: int, column: str = "students") -> tuple[list, list]:
+def _sum_by_school(ctx: _Ctx, y: int, column: str = "students") -> tuple[list, list]:
     """Compulsory-education (小学 + 初中) sums per school, in school-id order: (school ids, integer sums)."""
     lv = ctx.levels[(ctx.levels["year"] == y) & ctx.levels["level"].isin(["小学", "初中"])]
     sums = lv.groupby("school_id", sort=True)[column].sum()
@@ -124,7 +124,7 @@ def g3(ctx: _Ctx, y: int, p: str) -> Item:
         r = rooms[rooms["room_type"] == rtype]
         ok = rule.meets_series(r["area_m2"])
         counts[rtype] = (ok.groupby(r["school_id"]).sum(), (~ok).groupby(r["school_id"]).sum())
-    sids, classes = _students_by_school(ctx, y, "classes")
+    sids, classes = _sum_by_school(ctx, y, "classes")
     needs = [max(1, math.ceil(c / per)) for c in classes]
     oks = [True] * len(sids)
     parts: list[list[str]] = [[] for _ in sids]
@@ -140,7 +140,7 @@ def g3(ctx: _Ctx, y: int, p: str) -> Item:
 
 
 def g4(ctx: _Ctx, y: int, p: str) -> Item:
-    sids, students = _students_by_school(ctx, y)
+    sids, students = _sum_by_school(ctx, y)
     plain, combined = ctx.rules.need("G4", p), ctx.rules.need("G4.combined", p)
     rules = [combined if ctx.types[s] in ("九年一贯制学校", "十二年一贯制学校") else plain for s in sids]
     details = [f"义务教育阶段在校生 {n} 人（上限 {_fmt(r.threshold)} 人{'，一贯制学校' if r is combined else ''}）"
@@ -174,7 +174,7 @@ def g6(ctx: _Ctx, y: int, p: str) -> Item:
     rate = float(rate_row["per_student_yuan"].iloc[0])
     fin = ctx.t["school_finance"]
     granted_of = dict(zip(fin.loc[fin["year"] == y, "school_id"].astype(object), fin.loc[fin["year"] == y, "public_funds_granted_yuan"]))
-    picked = [(sid, n) for sid, n in zip(*_students_by_school(ctx, y))
+    picked = [(sid, n) for sid, n in zip(*_sum_by_school(ctx, y))
               if ctx.areas[sid] == "乡村" and ctx.types[sid] in ("小学", "教学点") and n < floor and sid in granted_of]
     sids, values, details = [], [], []
     for sid, n in picked:

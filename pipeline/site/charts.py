@@ -130,26 +130,18 @@ class Renderer:
 
     def __init__(self, cache_dir: Path | None, pool=None):
         self.cache_dir = cache_dir
-        self.pool = pool              # workers.Pool: render in worker processes; None: here, one by one
+        self.pool = pool              # workers.Pool: render in worker processes; None: here, one by one (INLINE)
         self.files: dict[str, bytes | str] = {}
 
     def svg(self, spec: dict):
-        """The static SVG of a spec: text from the cache, or a pending job (workers.Pending) when there is a pool."""
+        """The static SVG of a spec: text from the cache, or a pending job (workers.Pending) that caches it."""
+        from .workers import INLINE, Pending, render_svg
+
         key = hashlib.sha256(json.dumps(spec, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
         cached = self.cache_dir / f"{key}.svg" if self.cache_dir else None
         if cached and cached.is_file():
             return cached.read_text(encoding="utf-8")
-        from .workers import Pending, render_svg
-
-        if self.pool is not None:
-            return Pending(self.pool.submit(render_svg, spec), cached)
-        svg = render_svg(spec)
-        if cached:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cached.with_suffix(".tmp")
-            tmp.write_text(svg, encoding="utf-8")
-            tmp.replace(cached)
-        return svg
+        return Pending((self.pool or INLINE).submit(render_svg, spec), cached)
 
     def html(self, c: Chart, prefix: str) -> Markup:
         """`prefix` is the relative path from the page to the site root."""

@@ -123,30 +123,14 @@ def _cache_path(cache_dir, key_parts: tuple):
 
 
 def _cached_job(cache_dir, key_parts: tuple, pool, fn, *args):
-    """Like _cached, but a miss runs `fn(*args)` on the worker pool and returns a pending result."""
-    from .workers import Pending
+    """Reuse an artifact made from the same bytes in an earlier build (keyed by a hash of its inputs); a miss
+    runs `fn(*args)` on the worker pool (here, at once, without one) and returns a pending result that caches it."""
+    from .workers import INLINE, Pending
 
     path = _cache_path(cache_dir, key_parts) if cache_dir is not None else None
     if path is not None and path.is_file():
         return path.read_bytes()
-    if pool is None:
-        return _cached(cache_dir, key_parts, lambda: fn(*args))
-    return Pending(pool.submit(fn, *args), path)
-
-
-def _cached(cache_dir, key_parts: tuple, make) -> bytes:
-    """Reuse an artifact made from the same bytes in an earlier build (keyed by a hash of its inputs)."""
-    if cache_dir is None:
-        return make()
-    path = _cache_path(cache_dir, key_parts)
-    if path.is_file():
-        return path.read_bytes()
-    data = make()
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
-    return data
+    return Pending((pool or INLINE).submit(fn, *args), path)
 
 
 def build(inputs: dict[str, pd.DataFrame], outputs: dict[str, pd.DataFrame], meta: dict,
@@ -168,7 +152,7 @@ def build(inputs: dict[str, pd.DataFrame], outputs: dict[str, pd.DataFrame], met
             files[f"{base}.csv"] = csv_bytes = _csv(df)
             key = (_VERSION, kind, name, csv_bytes, json.dumps(meta, sort_keys=True, ensure_ascii=False, default=str))
             files[f"{base}.xlsx"] = _cached_job(cache_dir, key + (b"xlsx",), pool, make_xlsx, name, title, df, fields, meta)
-            files[f"{base}.parquet"] = _cached(cache_dir, key + (b"parquet",), lambda: _parquet(name, kind, df, meta))
+            files[f"{base}.parquet"] = _cached_job(cache_dir, key + (b"parquet",), None, _parquet, name, kind, df, meta)   # quick: here
             listing.append(dict(kind=kind, name=name, title=title, rows=len(df), base=base))
             schema = {"fields": fields + ([{"name": NOTE_COL, "type": "string", "title": "示例数据标注", "description": "数据为示例时每行都有此列。"}]
                                           if meta["illustrative"] else [])}

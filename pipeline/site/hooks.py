@@ -45,7 +45,7 @@ def _vega_bundle(cache_dir, pool):
 
 def on_files(files: Files, config) -> Files:
     from pipeline.site import checkpoint
-    from pipeline.site.workers import Pool, resolve
+    from pipeline.site.workers import Pool, result
 
     state = get_state()
     pool = Pool()      # static SVGs and Excel workbooks render on every core while the pages are written
@@ -57,7 +57,7 @@ def on_files(files: Files, config) -> Files:
             files.append(File.generated(config, path, content=content))
         checkpoint("mkdocs")
         extra = site.files()
-        extra["assets/vendor/vega/vega-bundle.js"] = resolve({"bundle": bundle})["bundle"]
+        extra["assets/vendor/vega/vega-bundle.js"] = result(bundle)
     finally:
         pool.close()
     for path, content in sorted(extra.items()):

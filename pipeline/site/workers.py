@@ -11,7 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
-from pathlib import Path  # noqa: F401 (cache paths are Paths)
+from pathlib import Path
 
 
 def render_svg(spec: dict) -> str:
@@ -33,12 +33,14 @@ def make_xlsx(*args) -> bytes:
 
 
 class Pool:
-    """A process pool started on first use; `JUNHENG_WORKERS=0` runs every job in this process instead."""
+    """A process pool started on first use; `workers=0` (or `JUNHENG_WORKERS=0`) runs every job in this process."""
 
-    def __init__(self):
+    def __init__(self, workers: int | None = None):
         self._ex: ProcessPoolExecutor | None = None
         env = os.environ.get("JUNHENG_WORKERS")
-        self.workers = int(env) if env and env.isdigit() else (os.cpu_count() or 1)
+        if workers is None:
+            workers = int(env) if env and env.isdigit() else (os.cpu_count() or 1)
+        self.workers = workers
 
     def submit(self, fn, *args) -> Future:
         if self.workers < 1:
@@ -58,25 +60,38 @@ class Pool:
             self._ex = None
 
 
-class Pending:
-    """A job's future result, stored in the build cache (atomically) once it arrives."""
+INLINE = Pool(workers=0)   # for callers given no pool: the same jobs, run at once in this process
 
-    def __init__(self, future: Future, cache_path=None):
+
+def store(path: Path, value: str | bytes) -> None:
+    """Write a build-cache entry atomically (a killed build never leaves half a file under the final name)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    if isinstance(value, str):
+        tmp.write_text(value, encoding="utf-8")
+    else:
+        tmp.write_bytes(value)
+    tmp.replace(path)
+
+
+class Pending:
+    """A job's future result, stored in the build cache once it arrives."""
+
+    def __init__(self, future: Future, cache_path: Path | None = None):
         self.future, self.cache_path = future, cache_path
 
     def result(self):
         value = self.future.result()
         if self.cache_path is not None:
-            self.cache_path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.cache_path.with_suffix(".tmp")
-            if isinstance(value, str):
-                tmp.write_text(value, encoding="utf-8")
-            else:
-                tmp.write_bytes(value)
-            tmp.replace(self.cache_path)
+            store(self.cache_path, value)
         return value
+
+
+def result(value):
+    """A value as it is, or a pending job's result."""
+    return value.result() if isinstance(value, Pending) else value
 
 
 def resolve(files: dict) -> dict:
     """The same mapping with every pending job replaced by its result."""
-    return {k: (v.result() if isinstance(v, Pending) else v) for k, v in files.items()}
+    return {k: result(v) for k, v in files.items()}
