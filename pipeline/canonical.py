@@ -54,13 +54,9 @@ def write_atomic(path: Path, text: str) -> None:
 
 def rewrite(path: Path, name: str) -> None:
     """Rewrite one valid CSV in canonical form (used by the sample generator)."""
-    from .report import Report
-    from .read import read_table
-    from .validate import _typed
+    from .validate import validate_table
 
-    report = Report()
-    raw = read_table(name, path, load(name), report)
-    df = _typed(raw, load(name), str(path), report)
-    if not report.valid:
-        raise ValueError(f"{path} is not valid: {[f.sentence() for f in report.errors][:3]}")
-    write_atomic(path, to_csv(name, df))
+    v = validate_table(name, path)
+    if not v.valid:
+        raise ValueError(f"{path} is not valid: {[f.sentence() for f in v.report.errors][:3]}")
+    write_atomic(path, to_csv(name, v.tables[name]))

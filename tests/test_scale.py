@@ -33,3 +33,56 @@ def test_injected_errors_are_found_exactly_and_match_frictionless(tmp_path):
     theirs = {(r, c) for r, c, t in rep.flatten(["rowNumber", "fieldName", "type"]) if r}
     fullwidth = {(r, "students") for r in where["fullwidth"]}     # the one intended difference (see test_validate_frictionless)
     assert theirs == expected - fullwidth
+
+
+def _run(code: str) -> str:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root)
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+def test_validate_command_never_imports_pandas():
+    """pandas takes most of a second to import; `junheng validate` works on Arrow tables only."""
+    out = _run("import sys\nfrom pipeline.cli import main\n"
+               "try:\n    main(['validate'], standalone_mode=False)\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+               "print('pandas' in sys.modules)")
+    assert out.strip().splitlines()[-1] == "False"
+
+
+def test_tables_after_a_pandas_free_validation_are_the_engines_frames():
+    """After validating without pandas, the typed tables still convert (nullable dtypes) and pyarrow again
+    recognises pandas objects."""
+    out = _run("import sys\nfrom pipeline.validate import validate\nv = validate('datasets')\n"
+               "assert 'pandas' not in sys.modules\n"
+               "t = v.tables['schools']\nimport pandas as pd, pyarrow as pa\n"
+               "print(sorted({str(x) for x in t.dtypes}))\n"
+               "print(pa.array(pd.Series([1, None], dtype='Int64')).type)")
+    dtypes, arrow_type = out.strip().splitlines()[-2:]
+    assert dtypes == "['Int64', 'boolean', 'int64', 'string']"
+    assert arrow_type == "int64"
+
+
+def test_quoted_cells_with_line_breaks_and_commas_are_read_whole(minimal_copy):
+    path = minimal_copy / "tasks.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    cells = lines[1].split(",")
+    cells[2] = '"第一行\n第二行，含逗号, 和英文逗号"'
+    lines[1] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    v = validate(minimal_copy)
+    assert v.valid, [f.sentence() for f in v.report.errors][:3]
+    assert v.tables["tasks"]["title"].iloc[0] == "第一行\n第二行，含逗号, 和英文逗号"
+
+
+def test_duplicate_keys_are_named_against_their_first_row(tmp_path):
+    path = school_levels_rows(tmp_path, 50)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines += [lines[3], lines[7], lines[3]]        # rows 52, 53, 54 repeat rows 4, 8 and 4
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = [(f.row, f.message[:9]) for f in validate_table("school_levels", path).report.errors]
+    assert found == [(52, "与第 4 行重复（"), (53, "与第 8 行重复（"), (54, "与第 4 行重复（")]
