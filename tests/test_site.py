@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import os
@@ -231,3 +232,26 @@ def test_charts_are_valid_vega_lite(minimal_site):
     assert len(kinds) >= 5, kinds.keys()
     for kind, spec in kinds.items():
         jsonschema.validate(spec, schema)
+
+
+def test_reused_trend_charts_equal_altairs_own(minimal_site):
+    """School trend charts after the first are copied from one Altair spec with their data swapped in
+    (charts._reuse); each must equal the spec Altair itself builds from the same data and title."""
+    import pandas as pd
+
+    from pipeline.site.charts import _ratio_trend_spec
+
+    site, pages = minimal_site
+    checked = 0
+    for text in pages.values():
+        for cid, title, spec in re.findall(r'id="chart-(school-[^"]+)">\s*<figcaption><strong>(.*?)</strong>.*?'
+                                           r'<script type="application/json">(.*?)</script>', text, re.S):
+            spec = json.loads(spec)
+            assert spec["title"] == html.unescape(title), cid
+            data = [v for v in spec["datasets"].values() if v and "indicator" in v[0]]
+            assert len(data) == 1, cid
+            d = pd.DataFrame(data[0])[["year", "indicator", "pct", "status"]]
+            years = sorted(d["year"].unique().tolist())
+            assert spec == _ratio_trend_spec(d, html.unescape(title), years), cid
+            checked += 1
+    assert checked >= 4

@@ -86,12 +86,42 @@ def cv_lines(chart_id: str, df: pd.DataFrame, title: str, summary: str, series: 
                  {"year": "年份", series: series_title, "cv": "差异系数", "threshold": "上限", "status": "是否达标"})
 
 
-def ratio_trend(chart_id: str, df: pd.DataFrame, title: str, summary: str) -> Chart:
+_SHAPES: dict = {}     # chart shape -> (its spec as JSON text, the name of its data in that spec)
+
+
+def _reuse(shape: tuple, d: pd.DataFrame, title: str, make) -> dict:
+    """Altair builds each chart shape once; later charts of the same shape (one per school and level, 4 s of the
+    build when each went through Altair) get a copy with their own data and title, the data named as Altair names
+    it. `shape` must hold everything but the data and the title that the spec depends on. tests/test_site.py checks
+    that this gives Altair's own dict for every school."""
+    from altair.vegalite.v6.api import _dataset_name
+
+    values = alt.data_transformers.get()(d)["values"]
+    name = _dataset_name(values)
+    if shape not in _SHAPES:
+        spec = make()
+        if name in spec.get("datasets", {}) and spec.get("title") == title:
+            _SHAPES[shape] = (json.dumps(spec, ensure_ascii=False), name)
+        return spec
+    text, first = _SHAPES[shape]
+    spec = json.loads(text.replace(first, name))
+    spec["datasets"][name] = values
+    spec["title"] = title
+    return spec
+
+
+def ratio_trend(chart_id: str, df: pd.DataFrame, title: str, summary: str, reuse: bool = True) -> Chart:
     """A school's seven indicators over the years as a share of their thresholds (100% = met, 85% = floor)."""
     d = df[["year", "indicator", "pct", "status"]].copy()
     d["year"] = d["year"].astype(int)
-    color, shape = status_scale()
     years = sorted(d["year"].unique().tolist())
+    make = lambda: _ratio_trend_spec(d, title, years)   # noqa: E731
+    spec = _reuse(("ratio_trend", tuple(years)), d, title, make) if reuse else make()
+    return Chart(chart_id, title, summary, spec, d, {"year": "年份", "indicator": "指标", "pct": "达到阈值的百分比（%）", "status": "是否达标"})
+
+
+def _ratio_trend_spec(d: pd.DataFrame, title: str, years: list[int]) -> dict:
+    color, shape = status_scale()
     base = alt.Chart(d).encode(x=alt.X("year:O", title="年份", sort=years, axis=alt.Axis(labelAngle=0)))
     line = base.mark_line(color="#888").encode(y=alt.Y("pct:Q", title="达到阈值的百分比（%）"), detail="indicator:N")
     pts = base.mark_point(size=60, filled=True).encode(
@@ -102,7 +132,7 @@ def ratio_trend(chart_id: str, df: pd.DataFrame, title: str, summary: str) -> Ch
         y="pct:Q", text="indicator:N")
     rules = alt.Chart(pd.DataFrame({"p": [100, 85], "l": ["阈值 100%", "85%"]})).mark_rule(strokeDash=[4, 3], color="#555").encode(y="p:Q")
     ch = (line + pts + text + rules).properties(width=460, height=260, title=title)
-    return Chart(chart_id, title, summary, _spec(ch), d, {"year": "年份", "indicator": "指标", "pct": "达到阈值的百分比（%）", "status": "是否达标"})
+    return _spec(ch)
 
 
 def interval_chart(chart_id: str, df: pd.DataFrame, title: str, threshold: float, summary: str) -> Chart:
