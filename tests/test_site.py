@@ -255,3 +255,31 @@ def test_reused_trend_charts_equal_altairs_own(minimal_site):
             assert spec == _ratio_trend_spec(d, html.unescape(title), years), cid
             checked += 1
     assert checked >= 4
+
+
+def test_chart_font_subset_gives_the_same_svg(tmp_path, minimal_site):
+    """Static SVGs are rendered with a subset of the chart font (chartfont): one chart of each kind must come out
+    byte for byte as rendering with the installed font gives it, and the subset must hold every character."""
+    import vl_convert
+
+    from pipeline.site import chartfont
+
+    files = chartfont.sources()
+    assert files is not None, "Noto Sans CJK (Debian fonts-noto-cjk, installed by .ci/run) is needed to build the charts"
+    _, pages = minimal_site
+    kinds = {}
+    for text in pages.values():
+        for cid, spec in re.findall(r'id="chart-([^"]+)".*?<script type="application/json">(.*?)</script>', text, re.S):
+            kinds.setdefault(re.sub(r"\d+|primary|junior", "", cid), json.loads(spec))
+    assert len(kinds) >= 5
+    specs = list(kinds.values())
+    covered = chartfont.make_subset(files, chartfont.chars_of(*(json.dumps(s, ensure_ascii=False) for s in specs)), tmp_path)
+    for spec in specs:
+        assert set(json.dumps(spec, ensure_ascii=False)) <= set(covered)
+        fast = chartfont.render(spec, str(tmp_path), covered)
+        assert chartfont.FAMILY not in fast
+        assert fast == vl_convert.vegalite_to_svg(spec)
+    # a character outside the subset: rendered through the full font, same as ever
+    odd = dict(specs[0], title="鑫淼犇")
+    assert not set("鑫淼犇") <= set(covered)
+    assert chartfont.render(odd, str(tmp_path), covered) == vl_convert.vegalite_to_svg(odd)

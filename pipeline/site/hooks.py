@@ -5,6 +5,8 @@ Referenced from mkdocs.yml as `hooks: [pipeline/site/hooks.py]`.
 
 from __future__ import annotations
 
+import json
+
 from mkdocs.structure.files import File, Files
 
 from pipeline.site.context import get_state
@@ -43,6 +45,40 @@ def _vega_bundle(cache_dir, pool):
     return Pending(pool.submit(vega_bundle), path)
 
 
+def _chart_font(state, pool):
+    """A future of (folder, characters) of the chart-font subset (see chartfont), made by a worker or found in the
+    cache; None when the machine lacks the font or the build has no cache folder. The characters are those of
+    the short text cells of the tables and outputs and of the code that writes chart titles; a chart with any
+    other character still renders, only through the full font."""
+    from concurrent.futures import Future
+    from pathlib import Path
+
+    from pipeline.site import chartfont
+    from pipeline.site.workers import combine, make_chart_font
+
+    files = chartfont.sources()
+    if files is None or state.cache_dir is None:
+        return None
+    texts = [json.dumps(state.meta, ensure_ascii=False, default=str)]
+    for df in [*state.tables.values(), *state.outputs.values()]:
+        for col in df.columns:
+            if df[col].dtype == object or str(df[col].dtype) in ("string", "str"):
+                texts.extend(v for v in map(str, df[col].dropna().unique()) if len(v) <= 40)   # no chart shows long text
+    here = Path(__file__).resolve().parent
+    texts += [p.read_text(encoding="utf-8") for p in sorted([*here.glob("*.py"), *here.parent.glob("indicators/*.py")])]
+    chars = chartfont.chars_of(*texts)
+    out = state.cache_dir.parent / "font" / chartfont.subset_key(files, chars)
+    jobs = []
+    for weight, path in sorted(files.items()):      # one face per worker
+        done = out / f"covered-{weight}.txt"
+        if done.is_file():
+            jobs.append(Future())
+            jobs[-1].set_result(done.read_text(encoding="utf-8"))
+        else:
+            jobs.append(pool.submit(make_chart_font, weight, path, chars, str(out)))
+    return combine(jobs, lambda covered: (str(out), "".join(sorted(set.intersection(*map(set, covered))))))
+
+
 def on_files(files: Files, config) -> Files:
     from pipeline.site import checkpoint
     from pipeline.site.workers import Pool, result
@@ -50,8 +86,9 @@ def on_files(files: Files, config) -> Files:
     state = get_state()
     pool = Pool()      # static SVGs and Excel workbooks render on every core while the pages are written
     try:
+        font = _chart_font(state, pool)
         bundle = _vega_bundle(state.cache_dir, pool)
-        site = Site(state, pool)
+        site = Site(state, pool, font)
         pages = site.build()
         for path, content in sorted(pages.items()):
             files.append(File.generated(config, path, content=content))

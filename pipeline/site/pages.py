@@ -82,14 +82,14 @@ def prefix_for(path: str) -> str:
 
 
 class Site:
-    def __init__(self, state: SiteState, pool=None):
+    def __init__(self, state: SiteState, pool=None, font=None):
         self.s = state
         self.t, self.o, self.meta = state.tables, state.outputs, state.meta
         self.years = sorted(int(y) for y in self.t["school_levels"]["year"].unique())
         self.year = self.years[-1]
         self.schools = self.t["schools"].set_index("school_id")
         self.pool = pool
-        self.renderer = charts.Renderer(state.cache_dir, pool)
+        self.renderer = charts.Renderer(state.cache_dir, pool, font)
         self.pages: dict[str, str] = {}
         self.env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
                                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
@@ -121,6 +121,7 @@ class Site:
 
     # ------------------------------------------------------------ pages
     def build(self) -> dict[str, str]:
+        self.downloads_page()      # first: its Excel workbooks are the longest worker jobs, made while the pages are written
         self.home()
         self.resources()
         for ind in INDICATORS:
@@ -133,7 +134,6 @@ class Site:
         self.tasks()
         self.method()
         self.ledger()
-        self.downloads_page()
         self.changelog()
         return self.pages
 
