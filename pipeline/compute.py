@@ -12,6 +12,7 @@ import math
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -99,7 +100,10 @@ def _sorted(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
                                 sort_keys=[(k, "ascending", "at_end") for k in keys])
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
         return df.sort_values(keys, kind="stable").reset_index(drop=True)
-    return df.take(order.to_numpy()).reset_index(drop=True)
+    order = order.to_numpy()
+    if (order == np.arange(len(order))).all():     # already in order (school_checks is built so): no copy
+        return df.reset_index(drop=True)
+    return df.take(order).reset_index(drop=True)
 
 
 def to_arrow(name: str, df: pd.DataFrame) -> pa.Table:
@@ -113,6 +117,8 @@ def to_arrow(name: str, df: pd.DataFrame) -> pa.Table:
         except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError):
             # mixed objects pyarrow will not convert in one go: None for every missing value, then convert
             arr = pa.array(col.astype(object).where(col.notna(), None).tolist(), type=f.type)
+        if isinstance(arr, pa.ChunkedArray):     # one chunk per column: the Parquet bytes never depend on how the frame was built
+            arr = arr.combine_chunks()
         if pa.types.is_floating(f.type) and pc.any(pc.is_inf(arr)).as_py():
             raise ValueError(f"{name}.{f.name} 含有无穷大（inf），计算有误。")
         arrays.append(arr)

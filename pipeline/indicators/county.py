@@ -69,6 +69,13 @@ class _Ctx:
         self.names = self.schools["school_name"].to_dict()
         self.types = self.schools["school_type"].to_dict()
         self.areas = self.schools["area_type"].to_dict()
+        self._memo: dict = {}
+
+    def once(self, key, make):
+        """make() computed once per key: per-year facts the two profiles share (the rules differ, the data do not)."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
 
     def name(self, sid: str) -> str:
         return self.names[sid]
@@ -105,11 +112,17 @@ def _per_school(checks: pd.DataFrame) -> Item:
     return Item(NOT_MET if failing else MET, float(len(failing)), evidence=ev, checks=checks)
 
 
+def _compulsory(ctx: _Ctx, y: int) -> pd.DataFrame:
+    """The year's 小学 and 初中 rows of school_levels."""
+    return ctx.once(("compulsory", y), lambda: ctx.levels[(ctx.levels["year"] == y) & ctx.levels["level"].isin(["小学", "初中"])])
+
+
 def _sum_by_school(ctx: _Ctx, y: int, column: str = "students") -> tuple[list, list]:
     """Compulsory-education (小学 + 初中) sums per school, in school-id order: (school ids, integer sums)."""
-    lv = ctx.levels[(ctx.levels["year"] == y) & ctx.levels["level"].isin(["小学", "初中"])]
-    sums = lv.groupby("school_id", sort=True)[column].sum()
-    return sums.index.astype(object).tolist(), [int(v) for v in sums.tolist()]
+    def make():
+        sums = _compulsory(ctx, y).groupby("school_id", sort=True)[column].sum()
+        return sums.index.astype(object).tolist(), [int(v) for v in sums.tolist()]
+    return ctx.once(("sum", y, column), make)
 
 
 # ------------------------------------------------------------------ G items
@@ -150,12 +163,15 @@ def g4(ctx: _Ctx, y: int, p: str) -> Item:
 
 
 def g5(ctx: _Ctx, y: int, p: str) -> Item:
-    lv = ctx.levels[(ctx.levels["year"] == y) & ctx.levels["level"].isin(["小学", "初中"])]
-    lv = lv.assign(_o=lv["level"].map({"小学": 0, "初中": 1})).sort_values(["school_id", "_o"])
+    def make():
+        lv = _compulsory(ctx, y)
+        lv = lv.assign(_o=lv["level"].map({"小学": 0, "初中": 1})).sort_values(["school_id", "_o"])
+        sizes: dict[str, list] = {}
+        for sid, lvl, m in zip(lv["school_id"].astype(object).tolist(), lv["level"].astype(object).tolist(), lv["max_class_size"].tolist()):
+            sizes.setdefault(sid, []).append((lvl, int(m)))
+        return sizes
     rule_of = {lvl: ctx.rules.need("G5", p, lvl) for lvl in ("小学", "初中")}
-    by_school: dict[str, list] = {}
-    for sid, lvl, m in zip(lv["school_id"].astype(object).tolist(), lv["level"].astype(object).tolist(), lv["max_class_size"].tolist()):
-        by_school.setdefault(sid, []).append((lvl, int(m), rule_of[lvl]))
+    by_school = {sid: [(lvl, m, rule_of[lvl]) for lvl, m in levels] for sid, levels in ctx.once(("g5", y), make).items()}
     sids = sorted(by_school)
     worst = [max(by_school[s], key=lambda t: t[1] - t[2].threshold) for s in sids]
     oks = [all(rule.meets(m) for _, m, rule in by_school[s]) for s in sids]
@@ -441,5 +457,6 @@ def county_items(t: dict, rules: Rules, years: list[int]) -> tuple[pd.DataFrame,
                                  threshold=rule.threshold if len(level_rules) == 1 else None, requirement=_req(level_rules), unit=rule.unit, status=res.status,
                                  evidence=res.evidence, evidence_url=res.evidence_url, label=rule.label, source=rule.source))
                 if res.checks is not None and not res.checks.empty:
-                    checks.append(res.checks)
-    return pd.DataFrame(rows), (pd.concat(checks, ignore_index=True) if checks else pd.DataFrame(columns=CHECK_COLUMNS))
+                    checks.append(((y, p, item), res.checks))
+    checks.sort(key=lambda c: c[0])     # the output's order (year, profile, item), so its final sort moves nothing
+    return pd.DataFrame(rows), (pd.concat([c for _, c in checks], ignore_index=True) if checks else pd.DataFrame(columns=CHECK_COLUMNS))
