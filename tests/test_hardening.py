@@ -141,25 +141,3 @@ def test_an_unchanged_rebuild_reuses_the_site_and_any_change_rebuilds(minimal_co
     assert "网站已生成" in build()                                # one changed number: a real rebuild
     assert tree_hash(out / "site") != first
 
-
-def test_a_chained_job_runs_even_when_the_job_it_waits_for_fails():
-    """SVG jobs wait for the chart-font job (Pool.then); if that fails they still run, without the subset."""
-    from concurrent.futures import Future
-
-    from pipeline.site.workers import INLINE, combine
-
-    failed: Future = Future()
-    failed.set_exception(RuntimeError("no font"))
-    assert INLINE.then(failed, lambda x, value: (x, value), "spec").result() == ("spec", None)
-    ok: Future = Future()
-    ok.set_result(("dir", "abc"))
-    assert INLINE.then(ok, lambda x, value: (x, value), "spec").result() == ("spec", ("dir", "abc"))
-    a, b = Future(), Future()
-    both = combine([a, b], lambda rs: "".join(sorted(set.intersection(*map(set, rs)))))
-    a.set_result("abcd")
-    assert not both.done()
-    b.set_result("bcx")
-    assert both.result() == "bc"
-    c: Future = Future()
-    c.set_exception(ValueError("x"))
-    assert isinstance(combine([c], len).exception(), ValueError)

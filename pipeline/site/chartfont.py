@@ -21,14 +21,16 @@ SOURCE = "Noto Sans CJK SC"
 FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".local/share/fonts")
 # text Vega makes itself (number formats, truncated labels) besides the spec's own strings
 EXTRA = "".join(map(chr, range(32, 127))) + "−…×·，。、：；（）《》「」“”％"
+WEIGHTS = ("Bold", "Regular")
 _registered: set[str] = set()
+_ready: dict[str, str] = {}          # font folder -> the characters every face covers, once all faces are made
 
 
 def sources() -> dict[str, Path] | None:
     """The installed Noto Sans CJK files with a regular and a bold face; None when either is missing."""
     found = {}
-    for weight, names in (("Regular", ("NotoSansCJK-Regular.ttc", "NotoSansCJKsc-Regular.otf")),
-                          ("Bold", ("NotoSansCJK-Bold.ttc", "NotoSansCJKsc-Bold.otf"))):
+    for weight in WEIGHTS:
+        names = (f"NotoSansCJK-{weight}.ttc", f"NotoSansCJKsc-{weight}.otf")
         for d in FONT_DIRS:
             hit = next((p for n in names for p in sorted(d.rglob(n)) if p.is_file()), None) if d.is_dir() else None
             if hit:
@@ -81,12 +83,24 @@ def make_subset(files: dict[str, Path], chars: str, out: Path) -> str:
     return "".join(sorted(covered or ()))
 
 
-def render(spec: dict, font_dir: str | None, covered: str) -> str:
-    """The spec's SVG; through the subset when every character of the spec is in it (same bytes, faster)."""
+def covered(font_dir: str) -> str | None:
+    """The characters every face of a finished subset covers; None while a face is still being made."""
+    if font_dir not in _ready:
+        parts = [Path(font_dir) / f"covered-{w}.txt" for w in WEIGHTS]
+        if not all(p.is_file() for p in parts):
+            return None
+        _ready[font_dir] = "".join(sorted(set.intersection(*(set(p.read_text(encoding="utf-8")) for p in parts))))
+    return _ready[font_dir]
+
+
+def render(spec: dict, font_dir: str | None) -> str:
+    """The spec's SVG; through the subset when it is finished and holds every character of the spec (same bytes,
+    faster), else through the installed font. A chart rendered before the subset is ready is simply slower."""
     import vl_convert
 
     font = spec.get("config", {}).get("font")
-    if not font_dir or not font or not set(json.dumps(spec, ensure_ascii=False)) <= set(covered):
+    have = covered(font_dir) if font_dir and font else None
+    if have is None or not set(json.dumps(spec, ensure_ascii=False)) <= set(have):
         return vl_convert.vegalite_to_svg(spec)
     if font_dir not in _registered:
         vl_convert.register_font_directory(font_dir)

@@ -158,10 +158,10 @@ def interval_chart(chart_id: str, df: pd.DataFrame, title: str, threshold: float
 class Renderer:
     """Makes each chart's files (SVG, CSV) and its HTML; SVGs are cached across builds by spec hash."""
 
-    def __init__(self, cache_dir: Path | None, pool=None, font=None):
+    def __init__(self, cache_dir: Path | None, pool=None, font_dir: str | None = None):
         self.cache_dir = cache_dir
         self.pool = pool              # workers.Pool: render in worker processes; None: here, one by one (INLINE)
-        self.font = font              # a future of the chart-font subset (chartfont), or None
+        self.font_dir = font_dir      # the chart-font subset's folder (chartfont), or None
         self.files: dict[str, bytes | str] = {}
 
     def svg(self, spec: dict):
@@ -172,9 +172,7 @@ class Renderer:
         cached = self.cache_dir / f"{key}.svg" if self.cache_dir else None
         if cached and cached.is_file():
             return cached.read_text(encoding="utf-8")
-        pool = self.pool or INLINE
-        job = pool.then(self.font, render_svg, spec) if self.font is not None else pool.submit(render_svg, spec)
-        return Pending(job, cached)
+        return Pending((self.pool or INLINE).submit(render_svg, spec, self.font_dir), cached)
 
     def html(self, c: Chart, prefix: str) -> Markup:
         """`prefix` is the relative path from the page to the site root."""

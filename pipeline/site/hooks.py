@@ -45,16 +45,15 @@ def _vega_bundle(cache_dir, pool):
     return Pending(pool.submit(vega_bundle), path)
 
 
-def _chart_font(state, pool):
-    """A future of (folder, characters) of the chart-font subset (see chartfont), made by a worker or found in the
-    cache; None when the machine lacks the font or the build has no cache folder. The characters are those of
-    the short text cells of the tables and outputs and of the code that writes chart titles; a chart with any
-    other character still renders, only through the full font."""
-    from concurrent.futures import Future
+def _chart_font(state, pool) -> str | None:
+    """The folder of the chart-font subset (see chartfont), its faces made first thing by the workers unless the
+    cache has them; None when the machine lacks the font or the build has no cache folder. The characters are
+    those of the short text cells of the tables and outputs and of the code that writes chart titles; a chart
+    with any other character, or rendered before the subset is finished, goes through the full font instead."""
     from pathlib import Path
 
     from pipeline.site import chartfont
-    from pipeline.site.workers import combine, make_chart_font
+    from pipeline.site.workers import make_chart_font
 
     files = chartfont.sources()
     if files is None or state.cache_dir is None:
@@ -68,15 +67,10 @@ def _chart_font(state, pool):
     texts += [p.read_text(encoding="utf-8") for p in sorted([*here.glob("*.py"), *here.parent.glob("indicators/*.py")])]
     chars = chartfont.chars_of(*texts)
     out = state.cache_dir.parent / "font" / chartfont.subset_key(files, chars)
-    jobs = []
     for weight, path in sorted(files.items()):      # one face per worker
-        done = out / f"covered-{weight}.txt"
-        if done.is_file():
-            jobs.append(Future())
-            jobs[-1].set_result(done.read_text(encoding="utf-8"))
-        else:
-            jobs.append(pool.submit(make_chart_font, weight, path, chars, str(out)))
-    return combine(jobs, lambda covered: (str(out), "".join(sorted(set.intersection(*map(set, covered))))))
+        if not (out / f"covered-{weight}.txt").is_file():
+            pool.submit(make_chart_font, weight, path, chars, str(out))
+    return str(out)
 
 
 def on_files(files: Files, config) -> Files:
@@ -86,9 +80,9 @@ def on_files(files: Files, config) -> Files:
     state = get_state()
     pool = Pool()      # static SVGs and Excel workbooks render on every core while the pages are written
     try:
-        font = _chart_font(state, pool)
+        font_dir = _chart_font(state, pool)
         bundle = _vega_bundle(state.cache_dir, pool)
-        site = Site(state, pool, font)
+        site = Site(state, pool, font_dir)
         pages = site.build()
         for path, content in sorted(pages.items()):
             files.append(File.generated(config, path, content=content))

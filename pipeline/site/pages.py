@@ -82,14 +82,14 @@ def prefix_for(path: str) -> str:
 
 
 class Site:
-    def __init__(self, state: SiteState, pool=None, font=None):
+    def __init__(self, state: SiteState, pool=None, font_dir=None):
         self.s = state
         self.t, self.o, self.meta = state.tables, state.outputs, state.meta
         self.years = sorted(int(y) for y in self.t["school_levels"]["year"].unique())
         self.year = self.years[-1]
         self.schools = self.t["schools"].set_index("school_id")
         self.pool = pool
-        self.renderer = charts.Renderer(state.cache_dir, pool, font)
+        self.renderer = charts.Renderer(state.cache_dir, pool, font_dir)
         self.pages: dict[str, str] = {}
         self.env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
                                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)

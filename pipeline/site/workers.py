@@ -14,11 +14,11 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 
-def render_svg(spec: dict, font: tuple[str, str] | None = None) -> str:
-    """`font`: (folder, characters) of the chart-font subset, or None (see chartfont)."""
+def render_svg(spec: dict, font_dir: str | None = None) -> str:
+    """`font_dir`: the folder of the chart-font subset, used once it is complete (see chartfont)."""
     from .chartfont import render
 
-    return render(spec, *(font or (None, "")))
+    return render(spec, font_dir)
 
 
 def make_chart_font(weight: str, path: Path, chars: str, out: str) -> str:
@@ -28,30 +28,6 @@ def make_chart_font(weight: str, path: Path, chars: str, out: str) -> str:
     covered = make_subset({weight: path}, chars, Path(out))
     store(Path(out) / f"covered-{weight}.txt", covered)
     return covered
-
-
-def combine(futures: list[Future], fn) -> Future:
-    """A future of fn([results]) once every one of `futures` is done (or of the first exception)."""
-    import threading
-
-    out: Future = Future()
-    left = [len(futures)]
-    lock = threading.Lock()
-
-    def one(_: Future) -> None:
-        with lock:
-            left[0] -= 1
-            if left[0]:
-                return
-        errors = [f.exception() for f in futures if f.exception() is not None]
-        try:
-            out.set_exception(errors[0]) if errors else out.set_result(fn([f.result() for f in futures]))
-        except Exception as e:  # noqa: BLE001
-            out.set_exception(e)
-
-    for f in futures:
-        f.add_done_callback(one)
-    return out
 
 
 def vega_bundle() -> str:
@@ -87,26 +63,6 @@ class Pool:
         if self._ex is None:
             self._ex = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"))
         return self._ex.submit(fn, *args)
-
-    def then(self, first: Future, fn, *args) -> Future:
-        """Submit fn(*args, value) once `first` is done, value being its result (None if it failed)."""
-        out: Future = Future()
-
-        def deliver(g: Future) -> None:
-            if g.exception() is not None:
-                out.set_exception(g.exception())
-            else:
-                out.set_result(g.result())
-
-        def start(f: Future) -> None:
-            value = None if f.cancelled() or f.exception() is not None else f.result()
-            try:
-                self.submit(fn, *args, value).add_done_callback(deliver)
-            except Exception as e:  # noqa: BLE001 — e.g. the pool was shut down: delivered to whoever asks
-                out.set_exception(e)
-
-        first.add_done_callback(start)
-        return out
 
     def close(self) -> None:
         if self._ex is not None:
