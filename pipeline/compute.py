@@ -8,7 +8,6 @@ hold no NaN or inf: a figure that cannot be computed is null with a status sayin
 from __future__ import annotations
 
 import json
-import math
 import os
 from pathlib import Path
 
@@ -93,8 +92,8 @@ def compute_tables(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 
 
 def _sorted(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """`df.sort_values(keys, kind="stable")` (missing values last), ordered by Arrow's stable sort: the same order,
-    about ten times faster on text keys."""
+    """`df.sort_values(keys, kind="stable")`, by Arrow's sort (also stable, missing values last as in pandas); a
+    frame already in order is not copied. Same order, same Parquet bytes (checked on the bench datasets)."""
     try:
         order = pc.sort_indices(pa.table({k: pa.array(df[k], from_pandas=True) for k in keys}),
                                 sort_keys=[(k, "ascending", "at_end") for k in keys])

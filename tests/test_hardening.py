@@ -140,4 +140,3 @@ def test_an_unchanged_rebuild_reuses_the_site_and_any_change_rebuilds(minimal_co
     levels.write_text(text.replace(text.splitlines()[1], changed, 1), encoding="utf-8")
     assert "网站已生成" in build()                                # one changed number: a real rebuild
     assert tree_hash(out / "site") != first
-
