@@ -6,6 +6,7 @@ import json
 
 import frictionless
 
+from conftest import edit
 from pipeline.schemas import load
 from pipeline.synth import generate_scaled, school_levels_rows
 from pipeline.validate import validate, validate_table
@@ -68,12 +69,8 @@ def test_tables_after_a_pandas_free_validation_are_the_engines_frames():
 
 
 def test_quoted_cells_with_line_breaks_and_commas_are_read_whole(minimal_copy):
-    path = minimal_copy / "tasks.csv"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    cells = lines[1].split(",")
-    cells[2] = '"第一行\n第二行，含逗号, 和英文逗号"'
-    lines[1] = ",".join(cells)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    edit(minimal_copy, "tasks.csv", 2, "title", "第一行\n第二行，含逗号, 和英文逗号")     # the writer quotes it
+    assert '"第一行\n第二行' in (minimal_copy / "tasks.csv").read_text(encoding="utf-8")
     v = validate(minimal_copy)
     assert v.valid, [f.sentence() for f in v.report.errors][:3]
     assert v.tables["tasks"]["title"].iloc[0] == "第一行\n第二行，含逗号, 和英文逗号"

@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
 
+from conftest import edit
 from pipeline.validate import validate
-
-
-def edit(folder: Path, name: str, row: int, col: str, value: str) -> None:
-    """Set one cell; row as a spreadsheet numbers it (header = 1)."""
-    path = folder / name
-    with path.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.reader(fh))
-    rows[row - 1][rows[0].index(col)] = value
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh, lineterminator="\n").writerows(rows)
 
 
 def drop_row(folder: Path, name: str, row: int) -> None:

@@ -8,7 +8,7 @@ import shutil
 import frictionless
 import pytest
 
-from conftest import MINIMAL
+from conftest import MINIMAL, edit
 from pipeline.schemas import load
 from pipeline.validate import validate
 
@@ -59,10 +59,6 @@ def test_the_one_intended_difference_fullwidth_digits(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(MINIMAL, data)
     path = data / "school_levels.csv"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    cells = lines[1].split(",")
-    cells[4] = "１２"
-    lines[1] = ",".join(cells)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    edit(data, path.name, 2, "classes", "１２")
     assert (2, "classes") in {(f.row, f.column) for f in validate(data).report.errors}
     assert (2, "classes") not in _frictionless_cells(path, "school_levels")

@@ -51,36 +51,32 @@ def subset_key(files: dict[str, Path], chars: str) -> str:
     return hashlib.sha256(json.dumps([ident, chars, fontTools.version], ensure_ascii=False).encode()).hexdigest()[:24]
 
 
-def make_subset(files: dict[str, Path], chars: str, out: Path) -> str:
-    """Write JHChartSans-{Regular,Bold}.otf into `out` (a folder of its own); return the characters both cover."""
+def make_subset(weight: str, path: Path, chars: str, out: Path) -> str:
+    """Write one face, JHChartSans-{weight}.otf, into `out` (a folder of its own); return the characters it covers."""
     from fontTools import subset
     from fontTools.ttLib import TTCollection, TTFont
 
     out.mkdir(parents=True, exist_ok=True)
-    covered = None
-    for weight, path in sorted(files.items()):
-        if path.suffix == ".ttc":
-            font = next(f for f in TTCollection(str(path), lazy=True).fonts if f["name"].getDebugName(1) == SOURCE)
-        else:
-            font = TTFont(str(path), lazy=True)
-        opts = subset.Options()
-        opts.layout_features = ["*"]       # keep every layout feature, so shaping (and so width) is unchanged
-        opts.name_IDs = ["*"]
-        opts.notdef_outline = True
-        opts.hinting = False
-        sub = subset.Subsetter(opts)
-        sub.populate(text=chars)
-        sub.subset(font)
-        for rec in font["name"].names:
-            text = rec.toUnicode()
-            if SOURCE in text or "NotoSansCJKsc" in text:
-                rec.string = text.replace(SOURCE, FAMILY).replace("NotoSansCJKsc", "JHChartSans")
-        have = {chr(c) for c in font.getBestCmap()}
-        covered = have if covered is None else covered & have
-        tmp = out / f".JHChartSans-{weight}.otf.tmp"
-        font.save(str(tmp))
-        tmp.replace(out / f"JHChartSans-{weight}.otf")
-    return "".join(sorted(covered or ()))
+    if path.suffix == ".ttc":
+        font = next(f for f in TTCollection(str(path), lazy=True).fonts if f["name"].getDebugName(1) == SOURCE)
+    else:
+        font = TTFont(str(path), lazy=True)
+    opts = subset.Options()
+    opts.layout_features = ["*"]       # keep every layout feature, so shaping (and so width) is unchanged
+    opts.name_IDs = ["*"]
+    opts.notdef_outline = True
+    opts.hinting = False
+    sub = subset.Subsetter(opts)
+    sub.populate(text=chars)
+    sub.subset(font)
+    for rec in font["name"].names:
+        text = rec.toUnicode()
+        if SOURCE in text or "NotoSansCJKsc" in text:
+            rec.string = text.replace(SOURCE, FAMILY).replace("NotoSansCJKsc", "JHChartSans")
+    tmp = out / f".JHChartSans-{weight}.otf.tmp"
+    font.save(str(tmp))
+    tmp.replace(out / f"JHChartSans-{weight}.otf")
+    return "".join(sorted(chr(c) for c in font.getBestCmap()))
 
 
 def covered(font_dir: str) -> str | None:

@@ -25,7 +25,7 @@ def make_chart_font(weight: str, path: Path, chars: str, out: str) -> str:
     """One face of the chart-font subset (see chartfont); the characters it covers, also stored beside it."""
     from .chartfont import make_subset
 
-    covered = make_subset({weight: path}, chars, Path(out))
+    covered = make_subset(weight, path, chars, Path(out))
     store(Path(out) / f"covered-{weight}.txt", covered)
     return covered
 
