@@ -65,8 +65,10 @@ def compute_tables(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """The library API: typed input tables in, output tables (DataFrames) out."""
     rules = Rules(t["standards"])
     years = _years(t)
-    indicators, school_verdicts, units, exclusions = _resources.school_indicators(t, rules)
-    balance, contributions = _balance.balance(units, rules)
+    ex = _resources.Exact(t, rules)
+    indicators, school_verdicts, units, exclusions = _resources.school_indicators(t, rules, ex)
+    balance, contributions = _balance.balance(
+        units, rules, lambda r, ind, profile: ex.value(r.year, r.school_id, r.level, ind, profile))
     balance = _with_change(balance, ["profile", "level", "indicator_id"], "cv", "previous_cv")
     items, checks = _county.county_items(t, rules, years)
     items = _with_change(items, ["profile", "item_id"], "value", "previous_value")

@@ -246,15 +246,66 @@ def test_judged_item_without_record_is_pending_not_passed(t):
     assert _item(out_of(t), "G1", 2025, "national")["status"] == "待评估"
 
 
-def test_satisfaction_interval_and_inconclusive(t):
+def _satisfaction(t, responded: int, satisfied: list[int]):
+    sv = t["satisfaction"]
+    rows = sv.index[sv["year"] == 2025]
+    assert len(rows) == len(satisfied)
+    sv.loc[rows, "responded"] = responded
+    sv.loc[rows, "satisfied"] = satisfied
+    return out_of(t)
+
+
+def test_satisfaction_is_judged_by_the_plain_rate_the_interval_is_context(t):
     lo, hi = wilson(850, 1000, 0.95)
     # by hand: z = 1.959964, centre = 0.848661, half-width = 0.022129
     assert lo == pytest.approx(0.826532, abs=2e-6) and hi == pytest.approx(0.870790, abs=2e-6)
-    sv = t["satisfaction"]
-    sv.loc[sv["year"] == 2025, "responded"] = 100
-    sv.loc[sv["year"] == 2025, "satisfied"] = 86          # 86% pooled over 700: interval straddles 85%
-    r = _item(out_of(t), "S1", 2025, "national")
-    assert r["status"] == "不确定" and r["value"] == pytest.approx(86.0)
+    n = int((t["satisfaction"]["year"] == 2025).sum())
+    out = _satisfaction(t, 100, [86] * n)                  # 86%: its interval straddles 85%, the rate meets it
+    r = _item(out, "S1", 2025, "national")
+    assert r["status"] == "达标" and r["value"] == pytest.approx(86.0)
+    assert "置信区间" in r["evidence"] and "抽样误差可能改变结论" in r["evidence"]
+
+
+def test_satisfaction_below_the_threshold_fails_and_vetoes(t):
+    # 84.81% of 3,200 (the case) spread over the groups: below 85%, so 未达标 and the county fails by veto
+    n = int((t["satisfaction"]["year"] == 2025).sum())
+    responded = 3200 // n
+    sat = round(0.8481 * responded * n)
+    per = [sat // n + (1 if i < sat % n else 0) for i in range(n)]
+    out = _satisfaction(t, responded, per)
+    r = _item(out, "S1", 2025, "national")
+    assert r["value"] < 85 and r["status"] == "未达标"
+    v = out["verdict"]
+    v = v[(v["year"] == 2025) & (v["profile"] == "national")].set_index("part")
+    assert v.loc["一票否决", "status"] == "未达标" and v.loc["总体", "status"] == "未达标"
+
+
+def test_satisfaction_exactly_at_the_threshold_passes(t):
+    n = int((t["satisfaction"]["year"] == 2025).sum())
+    out = _satisfaction(t, 20, [17] * n)                   # 17/20 = 85% exactly
+    r = _item(out, "S1", 2025, "national")
+    assert r["value"] == 85.0 and r["status"] == "达标"
+
+
+def test_q4_a_school_without_a_budget_is_no_data_and_the_item_cannot_pass(t):
+    fin = t["school_finance"]
+    y25 = fin["year"] == 2025
+    fin.loc[y25, "training_spend_yuan"] = fin.loc[y25, "public_funds_budget_yuan"] * 0.06      # every school meets 5%
+    assert _item(out_of(t), "Q4", 2025, "national")["status"] == "达标"
+    sid = fin.loc[y25, "school_id"].iloc[0]
+    fin.loc[y25 & (fin["school_id"] == sid), "public_funds_budget_yuan"] = 0
+    out = out_of(t)
+    r = _item(out, "Q4", 2025, "national")
+    ch = out["school_checks"]
+    ch = ch[(ch["item_id"] == "Q4") & (ch["year"] == 2025) & (ch["profile"] == "national")]
+    n_schools = ch["school_id"].nunique()
+    assert r["status"] == "无数据" and f"{n_schools - 1}/{n_schools} 所学校达标" in r["evidence"] and "无数据" in r["evidence"]
+    row = ch[ch["school_id"] == sid].iloc[0]
+    assert pd.isna(row["meets"]) and pd.isna(row["value"]) and row["detail"].startswith("无数据")
+    # a school that has no finance row at all is listed too, not dropped
+    t["school_finance"] = fin[~(y25 & (fin["school_id"] == sid))]
+    ch = out_of(t)["school_checks"]
+    assert sid in set(ch[(ch["item_id"] == "Q4") & (ch["year"] == 2025)]["school_id"])
 
 
 def test_missing_year_and_zero_denominators_give_a_status_not_nan(t):

@@ -9,12 +9,14 @@ composite coefficient (the 2012 basic-balance method averaged eight; not used he
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
 
+from . import exact
 from .resources import INDICATORS, LEVELS
-from .rules import PROFILES, Rules
+from .rules import PROFILES, Rule, Rules
 
 
 def weighted_cv(students: list[float], values: list[float]) -> tuple[float | None, float | None]:
@@ -29,8 +31,23 @@ def weighted_cv(students: list[float], values: list[float]) -> tuple[float | Non
     return mean, s / mean
 
 
-def balance(units: pd.DataFrame, rules: Rules) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """CV rows (year × profile × level × indicator) and each unit's share of the weighted variance."""
+def exact_cv_meets(students: list[int], values: list[Fraction], rule: Rule) -> tuple[bool, float]:
+    """A CV on its limit, judged exactly: CV ≤ L ⟺ S² ≤ L²·X̄² (both sides ≥ 0), with every term a fraction.
+
+    Returns the verdict and the CV correctly rounded from its exact square."""
+    p = sum(Fraction(int(n)) for n in students)
+    mean = sum(Fraction(int(n)) * x for n, x in zip(students, values)) / p
+    var = sum(Fraction(int(n)) * (x - mean) ** 2 for n, x in zip(students, values)) / p
+    cv_squared = var / mean ** 2
+    limit = exact.dec(rule.threshold)
+    return exact.compare(cv_squared, rule.comparator, limit * limit), exact.sqrt(cv_squared)
+
+
+def balance(units: pd.DataFrame, rules: Rules, exact_of=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """CV rows (year × profile × level × indicator) and each unit's share of the weighted variance.
+
+    `exact_of(unit_row, indicator, profile)` gives a unit's value as a Fraction, for a CV that sits on its limit
+    (resources.Exact.value); without it each value is taken as the decimal it prints as."""
     rows, contrib = [], []
     for profile in PROFILES:
         up = units[units["profile"] == profile]
@@ -41,10 +58,17 @@ def balance(units: pd.DataFrame, rules: Rules) -> tuple[pd.DataFrame, pd.DataFra
                 for ind in INDICATORS:
                     P, X = g["students"].astype(float).tolist(), g[ind].astype(float).tolist()
                     mean, cv = weighted_cv(P, X)
-                    status = "无数据" if cv is None else ("达标" if rule.meets(cv) else "未达标")
+                    meets = None
+                    if cv is not None and exact.near(cv, rule.threshold):
+                        xs = [exact.dec(x) if exact_of is None else exact_of(r, ind, profile)
+                              for r, x in zip(g.itertuples(index=False), X)]
+                        meets, cv = exact_cv_meets([int(n) for n in P], xs, rule)
+                    elif cv is not None:
+                        meets = rule.meets(cv)
+                    status = "无数据" if cv is None else ("达标" if meets else "未达标")
                     rows.append(dict(year=int(year), profile=profile, level=level, indicator_id=ind, units=len(g),
                                      students=int(sum(P)), mean=mean, cv=cv, threshold=rule.threshold,
-                                     meets=rule.meets(cv), status=status))
+                                     meets=meets, status=status))
                     if cv is None:
                         continue
                     # the squares in Python, as in weighted_cv (C pow() and NumPy's x*x differ in the last bit now

@@ -15,9 +15,10 @@ from statistics import NormalDist
 
 import pandas as pd
 
+from . import exact
 from .rules import PROFILES, Rule, Rules
 
-MET, NOT_MET, PENDING, NO_DATA, UNSURE = "达标", "未达标", "待评估", "无数据", "不确定"
+MET, NOT_MET, PENDING, NO_DATA = "达标", "未达标", "待评估", "无数据"
 PART_OF = {"G": "政府保障程度", "B": "政府保障程度", "Q": "教育质量", "S": "社会认可度", "V": "一票否决"}
 _ROMAN = {"Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4}
 
@@ -31,14 +32,18 @@ class Item:
     checks: pd.DataFrame | None = None                 # per-school rows for school_checks (CHECK_COLUMNS)
 
 
-def _fmt(x: float, digits: int = 2) -> str:
+def _fmt(x: float, digits: int = 2, vs: float | None = None) -> str:
+    """A figure for evidence text; beside its threshold `vs`, with as many digits as its side needs (exact.shown)."""
     if x is None:
         return "—"
-    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.{digits}f}"
+    if float(x).is_integer():
+        return f"{x:,.0f}"
+    return exact.shown(x, vs, digits)
 
 
 def _pct(num: float, den: float) -> float | None:
-    return None if not den else num * 100 / den
+    """A percentage of raw counts, exact at the threshold (an exact.Ratio); None for a zero denominator."""
+    return exact.ratio(num, den, 100)
 
 
 def _req(rules: list[Rule]) -> str:
@@ -95,21 +100,31 @@ CHECK_COLUMNS = ["year", "profile", "item_id", "school_id", "school_name", "leve
 
 
 def _checks(ctx, y, p, item, sids: list, values: list, thresholds, meets: list, details: list, levels="全部") -> pd.DataFrame:
-    """Per-school check rows for one item, year and profile (one column per list; scalars apply to every row)."""
+    """Per-school check rows for one item, year and profile (one column per list; scalars apply to every row).
+    A school without data has value and meets None (null in the output)."""
     if not sids:
         return pd.DataFrame(columns=CHECK_COLUMNS)
-    return pd.DataFrame(dict(year=y, profile=p, item_id=item, school_id=sids, school_name=[ctx.names[s] for s in sids],
-                             level=levels, value=[float(v) for v in values], threshold=thresholds,
-                             meets=[bool(m) for m in meets], detail=details), columns=CHECK_COLUMNS)
+    return pd.DataFrame(dict(year=y, profile=p, item_id=item, school_id=sids, school_name=[ctx.names.get(s, s) for s in sids],
+                             level=levels, value=[None if v is None else float(v) for v in values], threshold=thresholds,
+                             meets=[None if m is None else bool(m) for m in meets], detail=details), columns=CHECK_COLUMNS)
+
+
+def _names(names: list) -> str:
+    return "、".join(names[:8]) + (f" 等 {len(names)} 所" if len(names) > 8 else "")
 
 
 def _per_school(checks: pd.DataFrame) -> Item:
+    """未达标 if any school fails; 无数据 if none fails but any lacks data; 达标 only when every school has data and meets."""
     if checks.empty:
         return Item(MET, 0, evidence="没有适用的学校。", checks=checks)
-    failing = checks.loc[~checks["meets"], "school_name"].tolist()
-    names = "、".join(failing[:8]) + (f" 等 {len(failing)} 所" if len(failing) > 8 else "")
-    ev = f"{len(checks) - len(failing)}/{len(checks)} 所学校达标" + (f"；未达标：{names}" if failing else "。")
-    return Item(NOT_MET if failing else MET, float(len(failing)), evidence=ev, checks=checks)
+    missing = checks["meets"].isna()
+    failing = checks.loc[~missing & (checks["meets"] == False), "school_name"].tolist()     # noqa: E712 (object column)
+    lacking = checks.loc[missing, "school_name"].tolist()
+    ok = len(checks) - len(failing) - len(lacking)
+    ev = f"{ok}/{len(checks)} 所学校达标" + (f"；未达标：{_names(failing)}" if failing else "") \
+        + (f"；无数据：{_names(lacking)}（数据补齐前本项不能判定为达标）" if lacking else "") + ("" if failing or lacking else "。")
+    status = NOT_MET if failing else (NO_DATA if lacking else MET)
+    return Item(status, float(len(failing)), evidence=ev, checks=checks)
 
 
 def _compulsory(ctx: _Ctx, y: int) -> pd.DataFrame:
@@ -195,10 +210,10 @@ def g6(ctx: _Ctx, y: int, p: str) -> Item:
     sids, values, details = [], [], []
     for sid, n in picked:
         granted = float(granted_of[sid])
-        funded_as = round(granted / rate, 6)
+        funded_as = exact.ratio(granted, rate)
         sids.append(sid)
         values.append(funded_as)
-        details.append(f"在校生 {n} 人，拨付公用经费 {_fmt(granted)} 元 ÷ 定额 {_fmt(rate)} 元 = 按 {_fmt(funded_as)} 人核定（应不少于 {_fmt(floor)} 人）")
+        details.append(f"在校生 {n} 人，拨付公用经费 {_fmt(granted)} 元 ÷ 定额 {_fmt(rate)} 元 = 按 {_fmt(funded_as, vs=floor)} 人核定（应不少于 {_fmt(floor)} 人）")
     return _per_school(_checks(ctx, y, p, "G6", sids, values, floor, [rule.meets(v) for v in values], details))
 
 
@@ -212,10 +227,10 @@ def g7(ctx: _Ctx, y: int, p: str) -> Item:
         n = int(g["students"].sum())
         if not n or sid not in fin.index:
             continue
-        per = float(fin.at[sid, "public_funds_granted_yuan"]) / n
+        per = exact.ratio(float(fin.at[sid, "public_funds_granted_yuan"]), n)
         sids.append(sid)
         values.append(per)
-        details.append(f"生均公用经费 {_fmt(per)} 元（{n} 名学生）")
+        details.append(f"生均公用经费 {_fmt(per, vs=rule.threshold)} 元（{n} 名学生）")
     if not sids:
         return Item(NO_DATA, evidence="当年没有特殊教育学校的经费与学生数据。")
     it = _per_school(_checks(ctx, y, p, "G7", sids, values, rule.threshold, [rule.meets(v) for v in values], details))
@@ -228,11 +243,11 @@ def g8(ctx: _Ctx, y: int, p: str) -> Item:
     if r is None:
         return Item(NO_DATA, evidence="缺少当年教师队伍数据。")
     rule = ctx.rules.need("G8", p)
-    ratio = float(r["teacher_avg_pay_yuan"]) / float(r["civil_servant_avg_pay_yuan"]) if r["civil_servant_avg_pay_yuan"] else None
+    ratio = exact.ratio(float(r["teacher_avg_pay_yuan"]), float(r["civil_servant_avg_pay_yuan"]))
     full = bool(r["is_performance_pay_full"])
     ok = rule.meets(ratio)
     ev = (f"教师年平均工资 {_fmt(r['teacher_avg_pay_yuan'])} 元 ÷ 公务员 {_fmt(r['civil_servant_avg_pay_yuan'])} 元 = "
-          f"{_fmt(ratio, 3)}；绩效工资总量{'已' if full else '未'}足额核定")
+          f"{_fmt(ratio, 3, vs=rule.threshold)}；绩效工资总量{'已' if full else '未'}足额核定")
     return Item(NO_DATA if ok is None else (MET if ok and full else NOT_MET), ratio, ev)
 
 
@@ -244,7 +259,7 @@ def _ratio_item(ctx, y, p, item, table, num, den, what) -> Item:
     v = _pct(float(r[num]), float(r[den]))
     ok = rule.meets(v)
     return Item(NO_DATA if ok is None else (MET if ok else NOT_MET), v,
-                f"{what}：{_fmt(r[num])} ÷ {_fmt(r[den])} = {_fmt(v, 2) if v is not None else '—'}%")
+                f"{what}：{_fmt(r[num])} ÷ {_fmt(r[den])} = {_fmt(v, 2, vs=rule.threshold)}%")
 
 
 def g9(ctx, y, p):
@@ -258,8 +273,8 @@ def g11(ctx: _Ctx, y: int, p: str) -> Item:
     share = _pct(float(r["rotated"]), float(r["rotation_eligible"]))
     key = _pct(float(r["key_rotated"]), float(r["rotated"]))
     a, b = ctx.rules.need("G11", p).meets(share), ctx.rules.need("G11.key", p).meets(key)
-    ev = (f"交流轮岗 {_fmt(r['rotated'])} ÷ 符合条件 {_fmt(r['rotation_eligible'])} = {_fmt(share)}%"
-          f"（要求 ≥ {_fmt(ctx.rules.param('G11', p))}%）；其中骨干教师 {_fmt(r['key_rotated'])} 人，占 {_fmt(key)}%"
+    ev = (f"交流轮岗 {_fmt(r['rotated'])} ÷ 符合条件 {_fmt(r['rotation_eligible'])} = {_fmt(share, vs=ctx.rules.param('G11', p))}%"
+          f"（要求 ≥ {_fmt(ctx.rules.param('G11', p))}%）；其中骨干教师 {_fmt(r['key_rotated'])} 人，占 {_fmt(key, vs=ctx.rules.param('G11.key', p))}%"
           f"（要求 ≥ {_fmt(ctx.rules.param('G11.key', p))}%）")
     if a is None or b is None:
         return Item(NO_DATA, share, ev)
@@ -269,9 +284,10 @@ def g11(ctx: _Ctx, y: int, p: str) -> Item:
 def g12(ctx: _Ctx, y: int, p: str) -> Item:
     lv = ctx.levels[(ctx.levels["year"] == y) & (ctx.levels["level"] != "高中")]
     v = _pct(float(lv["certified_teachers"].sum()), float(lv["teachers"].sum()))
-    ok = ctx.rules.need("G12", p).meets(v)
+    rule = ctx.rules.need("G12", p)
+    ok = rule.meets(v)
     return Item(NO_DATA if ok is None else (MET if ok else NOT_MET), v,
-                f"持证专任教师 {_fmt(lv['certified_teachers'].sum())} ÷ 专任教师 {_fmt(lv['teachers'].sum())} = {_fmt(v)}%（义务教育阶段）")
+                f"持证专任教师 {_fmt(lv['certified_teachers'].sum())} ÷ 专任教师 {_fmt(lv['teachers'].sum())} = {_fmt(v, vs=rule.threshold)}%（义务教育阶段）")
 
 
 def g13(ctx: _Ctx, y: int, p: str) -> Item:
@@ -287,7 +303,7 @@ def g13(ctx: _Ctx, y: int, p: str) -> Item:
         rule = ctx.rules.need("G13", p, level)
         oks.append(rule.meets(v))
         worst = v if worst is None or (v is not None and v < worst) else worst
-        parts.append(f"{level} {_fmt(g['entrants_nearby'].sum())}/{_fmt(g['entrants'].sum())} = {_fmt(v)}%（要求 ≥ {_fmt(rule.threshold)}%）")
+        parts.append(f"{level} {_fmt(g['entrants_nearby'].sum())}/{_fmt(g['entrants'].sum())} = {_fmt(v, vs=rule.threshold)}%（要求 ≥ {_fmt(rule.threshold)}%）")
     ev = "城区和镇区公办非寄宿制学校就近划片入学：" + "；".join(parts)
     if any(o is None for o in oks):
         return Item(NO_DATA, worst, ev)
@@ -301,10 +317,11 @@ def g14(ctx: _Ctx, y: int, p: str) -> Item:
     v = _pct(float(r["quota_allocated"]), float(r["quota_total"]))
     rural_alloc = _pct(float(r["quota_allocated_rural"]), float(r["quota_allocated"]))
     rural_grads = _pct(float(r["junior_graduates_rural"]), float(r["junior_graduates"]))
-    ok = ctx.rules.need("G14", p).meets(v)
-    lean = None if rural_alloc is None or rural_grads is None else rural_alloc >= rural_grads
-    ev = (f"分配名额 {_fmt(r['quota_allocated'])} ÷ 招生计划 {_fmt(r['quota_total'])} = {_fmt(v)}%；"
-          f"农村初中获得名额占 {_fmt(rural_alloc)}%，农村毕业生占 {_fmt(rural_grads)}%（{'向农村倾斜' if lean else '未向农村倾斜'}）")
+    rule = ctx.rules.need("G14", p)
+    ok = rule.meets(v)
+    lean = None if rural_alloc is None or rural_grads is None else exact.compare(rural_alloc, ">=", rural_grads.exact)
+    ev = (f"分配名额 {_fmt(r['quota_allocated'])} ÷ 招生计划 {_fmt(r['quota_total'])} = {_fmt(v, vs=rule.threshold)}%；"
+          f"农村初中获得名额占 {_fmt(rural_alloc, vs=rural_grads)}%，农村毕业生占 {_fmt(rural_grads)}%（{'向农村倾斜' if lean else '未向农村倾斜'}）")
     if ok is None or lean is None:
         return Item(NO_DATA, v, ev)
     return Item(MET if ok and lean else NOT_MET, v, ev)
@@ -316,9 +333,10 @@ def g15(ctx: _Ctx, y: int, p: str) -> Item:
         return Item(NO_DATA, evidence="缺少当年随迁子女数据。")
     num = float(r["migrant_in_public"]) + float(r["migrant_in_purchased"])
     v = _pct(num, float(r["migrant_eligible"]))
-    ok = ctx.rules.need("G15", p).meets(v)
+    rule = ctx.rules.need("G15", p)
+    ok = rule.meets(v)
     care = _judged(ctx, y, p, "G15b")
-    ev = (f"公办学校与政府购买服务民办学校就读的随迁子女 {_fmt(num)} ÷ 符合条件 {_fmt(r['migrant_eligible'])} = {_fmt(v)}%；"
+    ev = (f"公办学校与政府购买服务民办学校就读的随迁子女 {_fmt(num)} ÷ 符合条件 {_fmt(r['migrant_eligible'])} = {_fmt(v, vs=rule.threshold)}%；"
           f"留守儿童关爱体系：{care.status}。{care.evidence}")
     if ok is None:
         return Item(NO_DATA, v, ev)
@@ -349,9 +367,10 @@ def q1(ctx: _Ctx, y: int, p: str) -> Item:
     r = r.iloc[0]
     den = float(r["entrants"]) - float(r["deaths"])
     v = _pct(float(r["graduates"]) - float(r["transferred_in"]) + float(r["transferred_out"]), den)
-    ok = ctx.rules.need("Q1", p).meets(v)
+    rule = ctx.rules.need("Q1", p)
+    ok = rule.meets(v)
     ev = (f"{years} 年巩固率 =（毕业生 {_fmt(r['graduates'])} − 转入 {_fmt(r['transferred_in'])} + 转出 {_fmt(r['transferred_out'])}）"
-          f" ÷（{int(r['entry_year'])} 年入学 {_fmt(r['entrants'])} − 死亡 {_fmt(r['deaths'])}）= {_fmt(v)}%")
+          f" ÷（{int(r['entry_year'])} 年入学 {_fmt(r['entrants'])} − 死亡 {_fmt(r['deaths'])}）= {_fmt(v, vs=rule.threshold)}%")
     return Item(NO_DATA if ok is None else (MET if ok else NOT_MET), v, ev)
 
 
@@ -361,25 +380,35 @@ def q2(ctx: _Ctx, y: int, p: str) -> Item:
         return Item(NO_DATA, evidence="缺少当年残疾儿童少年数据。")
     enrolled = sum(float(r[c]) for c in ("in_regular_class", "in_special_class", "in_special_school", "home_taught"))
     v = _pct(enrolled, float(r["children_of_age"]))
-    ok = ctx.rules.need("Q2", p).meets(v)
+    rule = ctx.rules.need("Q2", p)
+    ok = rule.meets(v)
     return Item(NO_DATA if ok is None else (MET if ok else NOT_MET), v,
-                f"入学（含随班就读、特教班、特教学校、送教上门）{_fmt(enrolled)} ÷ 适龄 {_fmt(r['children_of_age'])} = {_fmt(v)}%")
+                f"入学（含随班就读、特教班、特教学校、送教上门）{_fmt(enrolled)} ÷ 适龄 {_fmt(r['children_of_age'])} = {_fmt(v, vs=rule.threshold)}%")
 
 
 def q4(ctx: _Ctx, y: int, p: str) -> Item:
+    """Every school spends at least the threshold share of its 公用经费 budget on teacher training. A school of the
+    year with no finance row, or a zero or blank budget, is 无数据: never dropped, and the item cannot pass."""
     rule = ctx.rules.need("Q4", p)
     fin = ctx.t["school_finance"]
-    fin = fin[fin["year"] == y].sort_values("school_id")
-    sids, values, details = [], [], []
-    for sid, spend, budget in zip(fin["school_id"].astype(object).tolist(), fin["training_spend_yuan"].tolist(),
-                                  fin["public_funds_budget_yuan"].tolist()):
-        if not budget:
-            continue
-        v = float(spend) * 100 / float(budget)
-        sids.append(sid)
+    fin = fin[fin["year"] == y]
+    rows = dict(zip(fin["school_id"].astype(object).tolist(), zip(fin["training_spend_yuan"].tolist(),
+                                                                    fin["public_funds_budget_yuan"].tolist())))
+    sids = sorted(set(_sum_by_school(ctx, y)[0]) | set(rows))
+    values, meets, details = [], [], []
+    for sid in sids:
+        spend, budget = rows.get(sid, (None, None))
+        v = None if spend is None or pd.isna(spend) else _pct(float(spend), None if pd.isna(budget) else float(budget))
         values.append(v)
-        details.append(f"教师培训经费 {_fmt(spend)} 元 ÷ 公用经费预算 {_fmt(budget)} 元 = {_fmt(v)}%")
-    return _per_school(_checks(ctx, y, p, "Q4", sids, values, rule.threshold, [rule.meets(v) for v in values], details))
+        meets.append(rule.meets(v))
+        if sid not in rows:
+            details.append(f"无数据：school_finance.csv 中没有该校 {y} 年的经费记录")
+        elif v is None:
+            details.append(f"无数据：公用经费预算为 {_fmt(budget) if not pd.isna(budget) else '空'}、教师培训经费为 "
+                           f"{_fmt(spend) if not pd.isna(spend) else '空'}，无法计算比例")
+        else:
+            details.append(f"教师培训经费 {_fmt(spend)} 元 ÷ 公用经费预算 {_fmt(budget)} 元 = {_fmt(v, vs=rule.threshold)}%")
+    return _per_school(_checks(ctx, y, p, "Q4", sids, values, rule.threshold, meets, details))
 
 
 def q9(ctx: _Ctx, y: int, p: str) -> Item:
@@ -417,11 +446,13 @@ def s1(ctx: _Ctx, y: int, p: str) -> Item:
     rule = ctx.rules.need("S1", p)
     conf = ctx.rules.param("S1.confidence", p)
     lo, hi = wilson(k, n, conf)
-    v = k * 100 / n
-    lo_ok, hi_ok = rule.meets(lo * 100), rule.meets(hi * 100)
-    status = MET if lo_ok else (UNSURE if hi_ok else NOT_MET)
-    ev = (f"满意 {k:,} ÷ 有效问卷 {n:,} = {_fmt(v)}%，{conf:.0%} 置信区间 {lo * 100:.1f}%–{hi * 100:.1f}%（抽样 {int(g['sampled'].sum()):,} 人，"
-          f"{len(g)} 个群体）" + ("；区间跨过阈值，结论不确定" if status == UNSURE else ""))
+    v = _pct(k, n)
+    # the method's rule is the plain rate against the threshold; the interval is context, never the verdict
+    status = MET if rule.meets(v) else NOT_MET
+    straddles = rule.meets(hi * 100) and not rule.meets(lo * 100)
+    ev = (f"满意 {k:,} ÷ 有效问卷 {n:,} = {_fmt(v, vs=rule.threshold)}%（按办法以满意率本身判定）；"
+          f"供参考：{conf:.0%} 置信区间 {lo * 100:.1f}%–{hi * 100:.1f}%（抽样 {int(g['sampled'].sum()):,} 人，{len(g)} 个群体）"
+          + ("，区间跨过阈值，抽样误差可能改变结论" if straddles else ""))
     return Item(status, v, ev)
 
 

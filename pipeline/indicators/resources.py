@@ -10,10 +10,12 @@ Special-education schools are not units; 教学点 under P.tp_cutoff students ar
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
 
+from . import exact
 from .rules import PROFILES, Rules
 
 INDICATORS = ("R1", "R2", "R3", "R4", "R5", "R6", "R7")
@@ -77,6 +79,53 @@ def units(t: dict, rules: Rules, profile: str) -> tuple[pd.DataFrame, pd.DataFra
     return out, lo
 
 
+class Exact:
+    """R1–R7 of one unit as exact fractions, recomputed from the raw tables by the same formulas as `units`.
+
+    Used only for the few values that sit on a threshold (see exact.py); built lazily on first use."""
+
+    def __init__(self, t: dict, rules: Rules):
+        self.t, self.rules = t, rules
+        self._levels = self._fac = None
+
+    def _load(self):
+        lv = self.t["school_levels"]
+        self._levels = {}
+        for y, sid, lvl, row in zip(lv["year"].astype(int), lv["school_id"], lv["level"], lv.to_dict("records")):
+            self._levels.setdefault((y, sid), {})[lvl] = row
+        fac = self.t["school_facilities"]
+        self._fac = {(int(y), sid): row for y, sid, row in zip(fac["year"], fac["school_id"], fac.to_dict("records"))}
+        self._types = dict(zip(self.t["schools"]["school_id"], self.t["schools"]["school_type"]))
+
+    def _weight(self, level: str, school_type: str, profile: str) -> Fraction:
+        param = lambda rid: exact.dec(self.rules.param(rid, profile))
+        complete = school_type == "完全中学"
+        if level == "初中":
+            return Fraction(1) if complete else param("P.w_junior")
+        if level == "高中":
+            return param("P.w_senior_complete") if complete else param("P.w_senior")
+        return Fraction(1)
+
+    def value(self, year: int, school_id: str, level: str, indicator: str, profile: str) -> Fraction:
+        if self._levels is None:
+            self._load()
+        levels = self._levels[(int(year), school_id)]
+        stype = self._types[school_id]
+        row = levels[level]
+        n = int(row["students"])
+        if indicator in _COUNT_COL:
+            return Fraction(int(row[_COUNT_COL[indicator]]) * 100, n)
+        total = sum(self._weight(lv, stype, profile) * int(r["students"]) for lv, r in levels.items())
+        share = self._weight(level, stype, profile) * n / total
+        f = self._fac[(int(year), school_id)]
+        d = {k: exact.dec(f[k]) for k in ("teaching_aux_area_m2", "indoor_sports_area_m2", "sports_ground_area_m2",
+                                          "equipment_value_yuan", "multimedia_classrooms")}
+        resource = {"R4": d["teaching_aux_area_m2"] - d["indoor_sports_area_m2"],
+                    "R5": d["sports_ground_area_m2"] + d["indoor_sports_area_m2"],
+                    "R6": d["equipment_value_yuan"], "R7": d["multimedia_classrooms"] * 100}[indicator]
+        return resource * share / n
+
+
 def gap(indicator: str, value: float, threshold: float, students: int) -> float:
     """What is missing, in the indicator's natural unit (0 when met)."""
     if value >= threshold:
@@ -91,14 +140,14 @@ def unit_verdict(met: dict[str, bool], ratios: dict[str, float], min_met: float,
     """The per-unit rule: at least `min_met` indicators met, and every one not met at least `floor` of its threshold."""
     n = sum(met.values())
     failing = [k for k, ok in met.items() if not ok]
-    above_floor = all(ratios[k] >= floor for k in failing)
+    above_floor = all(exact.compare(ratios[k], ">=", floor) for k in failing)
     meets = n >= min_met and above_floor
     if meets:
         reason = f"{len(met)} 项全部达标" if not failing else f"{n} 项达标，未达标的 {'、'.join(failing)} 不低于阈值的 {floor:.0%}"
     elif n < min_met:
         reason = f"仅 {n} 项达标（要求至少 {min_met:g} 项）：{'、'.join(failing)} 未达标"
     else:
-        low = [k for k in failing if ratios[k] < floor]
+        low = [k for k in failing if not exact.compare(ratios[k], ">=", floor)]
         reason = f"{n} 项达标，但 {'、'.join(low)} 低于阈值的 {floor:.0%}"
     return n, meets, reason
 
@@ -111,8 +160,34 @@ def _gaps(ind: pd.Series, value: pd.Series, threshold: pd.Series, students: pd.S
     return pd.Series(np.where(met, 0.0, g), index=value.index, dtype=float)
 
 
-def school_indicators(t: dict, rules: Rules) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def _exact_edges(long: pd.DataFrame, u: pd.DataFrame, ex: Exact, rules: Rules, profile: str, floor: float) -> tuple[pd.Series, dict]:
+    """Judge the values that sit on their threshold (or on the floor) exactly; store them correctly rounded.
+
+    Returns each row's ratio to its threshold (a Fraction where it sits on the floor) and the exact value of every
+    recomputed row, keyed by (year, school_id, level, indicator_id), for the balance step."""
+    ratio = (long["value"] / long["threshold"]).astype(object)
+    known: dict = {}
+    value, thr = long["value"].to_numpy(dtype=float), long["threshold"].to_numpy(dtype=float)
+    edge = exact.near_array(value, thr) | exact.near_array(value / thr, floor)
+    for i in np.flatnonzero(edge):
+        r = long.iloc[i]
+        key = (int(r["year"]), r["school_id"], r["level"], r["indicator_id"])
+        x = ex.value(*key, profile)
+        known[key] = x
+        t_exact = exact.dec(r["threshold"])
+        long.iat[i, long.columns.get_loc("value")] = float(x)
+        long.iat[i, long.columns.get_loc("meets")] = exact.compare(x, rules.need(key[3], profile, key[2]).comparator, t_exact)
+        ratio.iat[i] = x / t_exact
+    if known:       # the units table carries the same, correctly rounded, figures
+        idx = {k: j for j, k in enumerate(zip(u["year"].astype(int), u["school_id"], u["level"]))}
+        for (y, sid, lvl, ind), x in known.items():
+            u.iat[idx[(y, sid, lvl)], u.columns.get_loc(ind)] = float(x)
+    return ratio, known
+
+
+def school_indicators(t: dict, rules: Rules, ex: Exact | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Long table of R1–R7 per unit and profile, the per-unit verdicts, the units and the exclusions."""
+    ex = ex or Exact(t, rules)
     longs, verdicts, all_units, all_out = [], [], [], []
     for profile in PROFILES:
         u, lo = units(t, rules, profile)
@@ -133,12 +208,13 @@ def school_indicators(t: dict, rules: Rules) -> tuple[pd.DataFrame, pd.DataFrame
                 long.loc[m, "threshold"] = rule.threshold
                 long.loc[m, "meets"] = rule.meets_series(long.loc[m, "value"]).to_numpy()
         long["meets"] = long["meets"].astype(bool)
+        ratio, _ = _exact_edges(long, u, ex, rules, profile, floor)
         long["gap"] = _gaps(long["indicator_id"], long["value"], long["threshold"], long["students"], long["meets"])
         long["gap_unit"] = long["indicator_id"].map(GAP_UNIT)
         long["ratio"] = long["value"] / long["threshold"]
         longs.append(long)
         wide_met = long.pivot(index=["year", "school_id", "level"], columns="indicator_id", values="meets")
-        wide_ratio = long.pivot(index=["year", "school_id", "level"], columns="indicator_id", values="ratio")
+        wide_ratio = long.assign(ratio=ratio).pivot(index=["year", "school_id", "level"], columns="indicator_id", values="ratio")
         met = wide_met[list(INDICATORS)].to_numpy(dtype=bool)
         ratios = wide_ratio[list(INDICATORS)].to_numpy()
         n_met, meets, failing, reasons = met.sum(axis=1).tolist(), [], [], []

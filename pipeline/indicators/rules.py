@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import math
-import operator
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
+
+from . import exact
 
 PROFILES = ("national", "county")
 PROFILE_ZH = {"national": "国家标准", "county": "本县目标"}
-_OPS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt, "==": operator.eq}
 
 
 @dataclass(frozen=True)
@@ -25,15 +26,23 @@ class Rule:
     source: str
     name: str
 
-    def meets(self, value: float | None) -> bool | None:
-        """Compare an unrounded value with the threshold; None when there is no value."""
+    def meets(self, value, exact_value=None) -> bool | None:
+        """Compare an unrounded value with the threshold in exact decimal arithmetic (see exact.py); None when
+        there is no value. A computed value passes its exact form (a Fraction, or a function returning one)."""
         if value is None or (isinstance(value, float) and not math.isfinite(value)):
             return None
-        return bool(_OPS[self.comparator](value, self.threshold))
+        return exact.compare(value, self.comparator, self.threshold, exact_value)
 
-    def meets_series(self, values: pd.Series) -> pd.Series:
-        """The same comparison for a whole column."""
-        return _OPS[self.comparator](values.astype(float), self.threshold)
+    def meets_series(self, values: pd.Series, exact_of=None) -> pd.Series:
+        """The same comparison for a whole column; rows at the edge are judged exactly (`exact_of(label)` gives a
+        computed row's Fraction; without it each value is the decimal it prints as, right for data read as is)."""
+        v = values.astype(float)
+        out = pd.Series(np.asarray(exact._OPS[self.comparator](v.to_numpy(), self.threshold), dtype=bool), index=values.index)
+        edge = exact.near_array(v.to_numpy(), self.threshold)
+        for label in values.index[edge]:
+            out.at[label] = exact.compare(v.at[label], self.comparator, self.threshold,
+                                          None if exact_of is None else (lambda lb=label: exact_of(lb)))
+        return out
 
 
 class Rules:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .county import MET, NO_DATA, NOT_MET, PENDING, UNSURE
+from . import exact
+from .county import MET, NO_DATA, NOT_MET, PENDING
 from .rules import PROFILES
 
 PARTS = ("资源配置", "政府保障程度", "教育质量", "社会认可度", "一票否决")
@@ -20,7 +21,7 @@ def _combine(statuses: list[str]) -> str:
         return NO_DATA
     if NOT_MET in statuses:
         return NOT_MET
-    if any(s in (PENDING, NO_DATA, UNSURE) for s in statuses):
+    if any(s in (PENDING, NO_DATA) for s in statuses):
         return PENDING
     return MET
 
@@ -39,7 +40,7 @@ def verdicts(school_verdicts: pd.DataFrame, balance: pd.DataFrame, items: pd.Dat
             for r in failing.itertuples(index=False):
                 reasons["资源配置"].append(f"{names.get(r.school_id, r.school_id)}（{r.level}）：{r.reason}")
             for r in bl[bl["status"] != MET].itertuples(index=False):
-                cv = "无法计算" if pd.isna(r.cv) else f"{r.cv:.3f}"
+                cv = "无法计算" if pd.isna(r.cv) else exact.shown(r.cv, r.threshold, 3)
                 reasons["资源配置"].append(f"{r.level} {r.indicator_id} 差异系数 {cv}（上限 {r.threshold:.2f}）")
             st["资源配置"] = NO_DATA if sv.empty else _combine(
                 [MET if m else NOT_MET for m in sv["meets"]] + list(bl["status"].replace({NO_DATA: PENDING})))
