@@ -5,6 +5,7 @@ BIN    := $(VENV)/bin
 
 .PHONY: site test env lock sample bench audit clean
 
+# the Python environment: all that validating, computing and building the site needs (no Node.js)
 $(BIN)/junheng: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
@@ -18,7 +19,8 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 env: $(BIN)/junheng node_modules/.package-lock.json
 
-site: env
+# no npm here: the deploy job runs `make site`, and npm packages' install scripts must not run where the site is made
+site: $(BIN)/junheng
 	$(BIN)/junheng build
 
 test: env

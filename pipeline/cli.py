@@ -8,11 +8,74 @@ from pathlib import Path
 import click
 
 CONTEXT = dict(help_option_names=["-h", "--help"], max_content_width=100)
+# exit codes: 0 done (data valid), 1 the data has errors, 2 a usage or environment problem, 3 a defect of the program
+DEFECT = 3
+DEFECT_LOG = Path("build") / "junheng-error.log"
+
+
+def _write_defect(exc: BaseException) -> Path:
+    """The traceback of an unexpected exception, for the maintainers; returns where it was written."""
+    import tempfile
+    import traceback
+
+    text = f"junheng {' '.join(sys.argv[1:])}\n\n" + "".join(traceback.format_exception(exc))
+    try:
+        DEFECT_LOG.parent.mkdir(parents=True, exist_ok=True)
+        DEFECT_LOG.write_text(text, encoding="utf-8")
+        return DEFECT_LOG.resolve()
+    except OSError:
+        fd, name = tempfile.mkstemp(prefix="junheng-error-", suffix=".log")
+        with open(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        return Path(name)
+
+
+class _Main(click.Group):
+    """The command group; an unexpected exception (a defect, never the data's fault) becomes a short Chinese message
+    and exit code 3, with the details written to a file, instead of a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as e:  # noqa: BLE001 — the one place that turns defects into a message
+            where = _write_defect(e)
+            click.echo(f"junheng 出现程序错误（{type(e).__name__}），这不是数据的问题，已有的文件没有改动。"
+                       f"详细信息已写入 {where}，请把这个文件发给维护者。", err=True)
+            sys.exit(DEFECT)
+
+
+def _table_name(ctx, param, value):
+    from .schemas import TABLES
+
+    if value is not None and value not in TABLES:
+        raise click.BadParameter(f"「{value}」不是已定义的表。可用的表名：{'、'.join(TABLES)}。")
+    return value
+
+
+def _revision(ctx, param, value):
+    """A git revision only: nothing that git could read as an option."""
+    import re
+
+    if value is not None and (value.startswith("-") or not re.fullmatch(r"[\w./~^@{}:+-]{1,200}", value)):
+        raise click.BadParameter(f"「{value}」不是 git 版本名（例如 main、origin/main、HEAD~1 或提交号）。")
+    return value
+
+
+def _recovered(ctx, param, value: Path) -> Path:
+    """Before any command reads the data folder: roll back an import that was interrupted, and say so."""
+    from .importer import recover
+
+    said = recover(value) if value.is_dir() else ""
+    if said:
+        click.echo(said, err=True)
+    return value
 
 
 def _data_dir(f):
     return click.option("--data-dir", type=click.Path(path_type=Path, file_okay=False), default=Path("datasets"),
-                        show_default=True, help="数据文件夹（含 datapackage.json 与各 CSV）。")(f)
+                        show_default=True, callback=_recovered, help="数据文件夹（含 datapackage.json 与各 CSV）。")(f)
 
 
 def _out(f):
@@ -35,7 +98,7 @@ def _validated(data_dir: Path, fmt: str = "text", quiet_if_valid: bool = True):
     return v
 
 
-@click.group(context_settings=CONTEXT)
+@click.group(cls=_Main, context_settings=CONTEXT)
 @click.version_option(package_name="junheng", prog_name="junheng")
 def main() -> None:
     """均衡（junheng）：县域义务教育优质均衡发展监测数据的校验、计算与发布。
@@ -79,14 +142,15 @@ def compute(data_dir: Path, out: Path) -> None:
       junheng compute --out /tmp/junheng
     """
     from .compute import compute as run
+    from .indicators.rules import MissingRule
 
     v = _validated(data_dir)
     if not v.valid:
         sys.exit(1)
     try:
         written = run(v, out / "data")
-    except Exception as e:  # noqa: BLE001 — a rule missing from standards.csv, or a defect: say so in Chinese
-        click.echo(f"计算失败（{type(e).__name__}：{e}）。已有的输出未改动。", err=True)
+    except MissingRule as e:       # standards.csv lacks a rule: the data's to fix
+        click.echo(f"计算失败：{e} 已有的输出未改动。", err=True)
         sys.exit(1)
     click.echo(f"已写入 {len(written)} 个表到 {out / 'data'}：{'、'.join(p.name for p in written)}")
 
@@ -117,18 +181,15 @@ def build(data_dir: Path, out: Path, force: bool) -> None:
         return
     try:
         site = run(v, out, force=True)
-    except RuntimeError as e:  # the builder reports in Chinese; the previous site stays
-        click.echo(str(e), err=True)
-        sys.exit(1)
-    except Exception as e:  # noqa: BLE001 — never a traceback for staff; the previous site stays
-        click.echo(f"网站生成失败（{type(e).__name__}：{e}）。原有网站未改动。这可能是程序缺陷，请把这条信息报告给维护者。", err=True)
+    except RuntimeError as e:  # the builder reports in Chinese; the previous site stays (any other exception is a
+        click.echo(str(e), err=True)          # defect: _Main says so, exit 3, and the previous site stays too)
         sys.exit(1)
     click.echo(f"网站已生成：{site}")
 
 
 @main.command(context_settings=CONTEXT)
 @_data_dir
-@click.option("--base", "base", default=None, help="比较的 git 版本（默认 origin/main，没有时用 main）。")
+@click.option("--base", "base", default=None, callback=_revision, help="比较的 git 版本（默认 origin/main，没有时用 main）。")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
               help="markdown 用于拉取请求的作业摘要。")
 def diff(data_dir: Path, base: str | None, fmt: str) -> None:
@@ -179,7 +240,7 @@ def template(data_dir: Path, year: int | None, out_file: Path | None) -> None:
 @main.command("import", context_settings=CONTEXT)
 @click.argument("source", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @_data_dir
-@click.option("--table", type=str, default=None, help="导入单个 CSV 时指定表名（默认按文件名判断）。")
+@click.option("--table", type=str, default=None, callback=_table_name, help="导入单个 CSV 时指定表名（默认按文件名判断）。")
 @click.option("--force", is_flag=True, help="数据文件夹中有未提交的修改时仍然写入（会覆盖这些修改）。")
 def import_(source: Path, data_dir: Path, table: str | None, force: bool) -> None:
     """导入填好的 Excel 模板（或 GBK/UTF-8 编码的 CSV）：校验通过才写入，并列出改动的行。
@@ -244,8 +305,9 @@ def ledger(data_dir: Path, year: int | None, out_file: Path | None) -> None:
         out_file.write_bytes(table_workbook("remediation", rows, note))
     else:
         from .canonical import to_csv
+        from .inert import csv_frame
 
-        out_file.write_text(to_csv("remediation", rows), encoding="utf-8")
+        out_file.write_text(to_csv("remediation", csv_frame(rows)), encoding="utf-8")
     click.echo(f"已起草 {len(rows)} 项整改事项：{out_file}")
 
 
@@ -265,8 +327,13 @@ def serve(out: Path, port: int) -> None:
     if not (root / "index.html").is_file():
         click.echo(f"{root} 中还没有网站，请先运行 junheng build。", err=True)
         sys.exit(2)
+    try:
+        httpd = make_server(root, port, quiet=False)
+    except OSError as e:
+        click.echo(f"无法在端口 {port} 上启动预览（{e.strerror or e}）：端口可能已被占用，请换一个端口，例如 --port 8080。", err=True)
+        sys.exit(2)
     click.echo(f"预览地址：http://127.0.0.1:{port}/ （按 Ctrl+C 停止）")
-    with make_server(root, port, quiet=False) as httpd:
+    with httpd:
         try:
             httpd.serve_forever()
         except KeyboardInterrupt:

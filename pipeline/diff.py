@@ -9,7 +9,6 @@ within 5% of a threshold, and new validation warnings.
 from __future__ import annotations
 
 import io
-import json
 import subprocess
 import tarfile
 import tempfile
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import inert
 from .indicators.rules import PROFILE_ZH
 from .read import ROW
 from .schemas import TABLES, load
@@ -66,8 +66,12 @@ def checkout_data(rev: str, data_dir: Path, into: Path) -> Path:
     except DiffError as e:
         raise DiffError(f"{data_dir} 不在 git 仓库中，无法比较：{e}") from e
     rel = data_dir.relative_to(top).as_posix()
+    try:      # the revision resolved to a commit first, with end-of-options: nothing reaches git as an option
+        commit = _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"], top).decode().strip()
+    except DiffError as e:
+        raise DiffError(f"找不到版本「{rev}」：请检查版本名（例如 main、origin/main、HEAD~1）。") from e
     try:
-        blob = _git(["archive", "--format=tar", rev, "--", rel], top)
+        blob = _git(["archive", "--format=tar", commit, "--", rel], top)
     except DiffError as e:
         raise DiffError(f"无法取出版本 {rev} 中的 {rel}：{e}") from e
     with tarfile.open(fileobj=io.BytesIO(blob)) as tar:
@@ -212,15 +216,26 @@ def diff(data_dir: Path, base_rev: str | None = None) -> tuple[Diff, object]:
 # ------------------------------------------------------------------ renderers
 
 def render_json(d: Diff) -> str:
-    return json.dumps(asdict(d), ensure_ascii=False, indent=2)
+    return inert.json_dumps(asdict(d), indent=2)
 
 
-def _md(s) -> str:
-    return str(s).replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ")
+_md = inert.md          # every value from the data, the revision name included, is inert Markdown
+
+
+def verdict_line(d: Diff) -> str:
+    """The summary's own verdict, from computed results only (a data value cannot write it: see inert.md)."""
+    if d.base_invalid:
+        return "**junheng 核对结论：基准版本的数据未通过校验，无法比较结论。**"
+    whole = [f for f in d.flips if f["kind"] == "结论"]
+    if whole:
+        return f"**junheng 核对结论：⚠️ 有 {len(whole)} 项部分或总体结论发生变化，合并前请逐项核实。**"
+    if d.flips:
+        return f"**junheng 核对结论：部分与总体结论不变；学校、差异系数或县级事项有 {len(d.flips)} 项结论变化。**"
+    return "**junheng 核对结论：所有结论均未变化。**"
 
 
 def render_markdown(d: Diff, limit: int = 200) -> str:
-    lines = [f"### 数据变更对结论的影响（与 `{_md(d.base)}` 比较）", ""]
+    lines = [f"### 数据变更对结论的影响（与 {_md(d.base)} 比较）", "", verdict_line(d), ""]
     if d.empty:
         return "\n".join(lines + ["数据没有变化，结论不变。", ""])
     whole = [f for f in d.flips if f["kind"] == "结论"]
@@ -231,47 +246,48 @@ def render_markdown(d: Diff, limit: int = 200) -> str:
         lines += ["> 比较的基准版本数据未通过校验，只列出行的变化。", ""]
     if d.flips:
         lines += ["#### 结论变化", "", "| 类别 | 年份 | 口径 | 对象 | 变更前 | 变更后 |", "|---|---|---|---|---|---|"]
-        lines += [f"| {f['kind']} | {f['year']} | {f['profile']} | {_md(f['what'])} | {f['before']} | **{f['after']}** |" for f in d.flips[:limit]]
+        lines += [f"| {f['kind']} | {f['year']} | {f['profile']} | {_md(f['what'])} | {_md(f['before'])} | **{_md(f['after'])}** |" for f in d.flips[:limit]]
         if len(d.flips) > limit:
             lines.append(f"\n另有 {len(d.flips) - limit} 项，见 JSON 输出。")
         lines.append("")
     if d.cvs:
         lines += ["#### 差异系数的变化", "", "| 年份 | 口径 | 指标 | 变更前 | 变更后 |", "|---|---|---|---|---|"]
-        lines += [f"| {c['year']} | {c['profile']} | {c['what']} | {c['before']} | {c['after']} |" for c in d.cvs[:limit]]
+        lines += [f"| {c['year']} | {c['profile']} | {_md(c['what'])} | {_md(c['before'])} | {_md(c['after'])} |" for c in d.cvs[:limit]]
         lines.append("")
     if d.moved:
         lines += ["#### 接近阈值的数值", "", "| 年份 | 口径 | 对象 | 变更前 | 变更后 | 阈值 |", "|---|---|---|---|---|---|"]
-        lines += [f"| {m['year']} | {m['profile']} | {_md(m['what'])} | {m['before']} | {m['after']} | {m['threshold']} |" for m in d.moved[:limit]]
+        lines += [f"| {m['year']} | {m['profile']} | {_md(m['what'])} | {_md(m['before'])} | {_md(m['after'])} | {_md(m['threshold'])} |" for m in d.moved[:limit]]
         lines.append("")
     if d.warnings:
-        lines += ["#### 新增警告", ""] + [f"- {_md(w)}" for w in d.warnings[:limit]] + [""]
+        lines += ["#### 新增警告", ""] + [f"- {_md(w, inert.SENTENCE)}" for w in d.warnings[:limit]] + [""]
     if d.rows:
         lines += ["<details><summary>输入表的行变化（" + str(len(d.rows)) + " 行）</summary>", "",
                   "| 表 | 变化 | 主键 | 修改的列 |", "|---|---|---|---|"]
-        lines += [f"| {r['table']} | {r['change']} | {_md(r['key'])} | {_md(r['columns'])} |" for r in d.rows[:limit]]
+        lines += [f"| {_md(r['table'])} | {r['change']} | {_md(r['key'])} | {_md(r['columns'], inert.SENTENCE)} |" for r in d.rows[:limit]]
         lines += ["", "</details>", ""]
     return "\n".join(lines)
 
 
 def render_text(d: Diff, limit: int = 200) -> str:
+    t = inert.text
     if d.empty:
-        return f"与 {d.base} 相比，数据没有变化，结论不变。"
-    out = [f"与 {d.base} 相比：输入表 {len(d.rows)} 行有变化，结论变化 {len(d.flips)} 项，接近阈值 {len(d.moved)} 项，新增警告 {len(d.warnings)} 条。"]
+        return f"与 {t(d.base)} 相比，数据没有变化，结论不变。"
+    out = [f"与 {t(d.base)} 相比：输入表 {len(d.rows)} 行有变化，结论变化 {len(d.flips)} 项，接近阈值 {len(d.moved)} 项，新增警告 {len(d.warnings)} 条。"]
     if d.flips:
         out.append("\n结论变化：")
-        out += [f"  [{f['kind']}] {f['year']} 年 {f['profile']} {f['what']}：{f['before']} → {f['after']}" for f in d.flips[:limit]]
+        out += [f"  [{f['kind']}] {f['year']} 年 {f['profile']} {t(f['what'])}：{f['before']} → {f['after']}" for f in d.flips[:limit]]
     if d.cvs:
         out.append("\n差异系数的变化：")
-        out += [f"  {c['year']} 年 {c['profile']} {c['what']}：{c['before']} → {c['after']}" for c in d.cvs[:limit]]
+        out += [f"  {c['year']} 年 {c['profile']} {t(c['what'])}：{c['before']} → {c['after']}" for c in d.cvs[:limit]]
     if d.moved:
         out.append("\n接近阈值（±5%）：")
-        out += [f"  {m['year']} 年 {m['profile']} {m['what']}：{m['before']} → {m['after']}（阈值 {m['threshold']}）" for m in d.moved[:limit]]
+        out += [f"  {m['year']} 年 {m['profile']} {t(m['what'])}：{m['before']} → {m['after']}（阈值 {m['threshold']}）" for m in d.moved[:limit]]
     if d.warnings:
         out.append("\n新增警告：")
-        out += [f"  {w}" for w in d.warnings[:limit]]
+        out += [f"  {t(w, inert.SENTENCE)}" for w in d.warnings[:limit]]
     if d.rows:
         out.append("\n输入表的行变化：")
-        out += [f"  {r['table']} {r['change']} {r['key']} {r['columns']}" for r in d.rows[:limit]]
+        out += [f"  {t(r['table'])} {r['change']} {t(r['key'])} {t(r['columns'], inert.SENTENCE)}" for r in d.rows[:limit]]
     return "\n".join(out)
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .canonical import cell as canonical_cell
 from .canonical import to_csv
+from .read import IMPORT_JOURNAL as JOURNAL
 from .read import col_letter
 from .report import ERROR, Finding, Report
 from .schemas import TABLES, load
@@ -75,16 +76,61 @@ def _map_header(table: str, row1: list[str], row2: list[str] | None) -> tuple[li
     return [by_title.get(c or "", c or "") for c in row1], 1
 
 
+# what a workbook may hold: far above any county's data (the 15,000-unit benchmark has 45,000 level rows a year),
+# far below what would exhaust the machine. A workbook past them is refused before anything is parsed or written.
+MAX_ROWS = 300_000                 # filled rows in one sheet
+MAX_COLS = 200                     # columns read in a sheet (every table has fewer than 40)
+MAX_UNZIPPED = 256 * 2**20         # bytes of the workbook's parts once unzipped (zipfile enforces the declared sizes)
+MAX_PARTS = 5_000
+MAX_CSV = 256 * 2**20              # bytes of a CSV
+
+
+def _refuse(report: Report, code: str, file: str, message: str, fix: str) -> list:
+    report.add(Finding(ERROR, code, file, message, fix))
+    return []
+
+
+def _check_zip(path: Path, report: Report) -> bool:
+    """The workbook's parts, before any is parsed: a bounded size, no links to other files."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            parts = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return True                        # load_workbook says it cannot open it, in its own message
+    size = sum(p.file_size for p in parts)
+    if len(parts) > MAX_PARTS or size > MAX_UNZIPPED:
+        _refuse(report, "workbook-too-large", path.name,
+                f"工作簿解压后有 {size / 2**20:,.0f} MB、{len(parts)} 个部件，超过导入的上限（{MAX_UNZIPPED // 2**20} MB、{MAX_PARTS} 个）。",
+                "请确认文件是由 junheng template 生成的模板填写而成；可把数据复制到新的模板中再导入。")
+        return False
+    if any(p.filename.startswith("xl/externalLinks/") for p in parts):
+        _refuse(report, "external-link", path.name, "工作簿中有指向其他文件的外部链接，导入只接受填写的值。",
+                "请在 Excel 中“数据”→“编辑链接”→“断开链接”，或把数据复制到新的模板中再导入。")
+        return False
+    return True
+
+
 def read_workbook(path: Path, report: Report) -> list[Source]:
     from openpyxl import load_workbook
 
+    if not _check_zip(path, report):
+        return []
     try:
-        wb = load_workbook(path, data_only=False, read_only=False)
+        wb = load_workbook(path, data_only=False, read_only=True)
     except Exception as e:  # noqa: BLE001 — any unreadable workbook gets the same clear message
         report.add(Finding(ERROR, "bad-workbook", path.name, f"无法打开这个 Excel 工作簿（{type(e).__name__}）。",
                            "请确认文件是 .xlsx 格式（不是 .xls 或 .et），可在 Excel 或 WPS 中“另存为”.xlsx 后重试。"))
         return []
-    out = []
+    try:
+        return _read_sheets(wb, path, report)
+    finally:
+        wb.close()
+
+
+def _read_sheets(wb, path: Path, report: Report) -> list[Source]:
+    out, seen = [], {}
     for ws in wb.worksheets:
         if ws.title == "填写说明":
             continue
@@ -94,14 +140,23 @@ def read_workbook(path: Path, report: Report) -> list[Source]:
             report.add(Finding(ERROR, "unknown-sheet", path.name, f"工作表「{ws.title}」不对应任何数据表。",
                                "请不要修改工作表名称；多余的工作表请删除。"))
             continue
-        grid = [list(r) for r in ws.iter_rows()]
-        if not grid:
+        if table in seen:
+            report.add(Finding(ERROR, "duplicate-sheet", path.name, f"工作表「{seen[table]}」和「{ws.title}」都对应表 {table}。",
+                               "每张表只能有一个工作表：请把数据合并到其中一个，删除另一个。"))
             continue
-        row1 = [_text(c.value) for c in grid[0]]
-        row2 = [_text(c.value) for c in grid[1]] if len(grid) > 1 else None
+        seen[table] = ws.title
+        head = [[_text(c.value) for c in r] for r in ws.iter_rows(min_row=1, max_row=2, max_col=MAX_COLS)]
+        if not head:
+            continue
+        if len(head[0]) >= MAX_COLS and head[0][MAX_COLS - 1]:
+            report.add(Finding(ERROR, "too-many-columns", label, f"表头超过 {MAX_COLS} 列。", "请删除多余的列，只保留模板中的列。"))
+            continue
+        width = max((i + 1 for row in head for i, v in enumerate(row) if v), default=0)
+        row1 = head[0][:width]
+        row2 = head[1][:width] if len(head) > 1 else None
         header, skip = _map_header(table, row1, row2)
         rows, where = [], []
-        for i, r in enumerate(grid[skip:], start=skip + 1):
+        for i, r in enumerate(ws.iter_rows(min_row=skip + 1, max_col=max(width, 1)), start=skip + 1):
             values = []
             for j, c in enumerate(r[: len(header)]):
                 if c.data_type == "f":
@@ -111,7 +166,11 @@ def read_workbook(path: Path, report: Report) -> list[Source]:
                 values.append(_text(c.value))
             values += [""] * (len(header) - len(values))
             if all(v == "" for v in values):
-                continue                      # empty rows in a workbook are left out, not errors
+                continue                      # empty rows (and everything after the last filled one) are left out
+            if len(rows) >= MAX_ROWS:
+                report.add(Finding(ERROR, "too-many-rows", label, f"数据超过 {MAX_ROWS:,} 行（第 {i} 行仍有内容）。",
+                                   "请确认没有误填到远处的单元格；确实这么多行时，请分成几个工作簿分别导入。"))
+                return out
             rows.append(values)
             where.append(i)
         out.append(Source(table, label, header, rows, where))
@@ -119,6 +178,8 @@ def read_workbook(path: Path, report: Report) -> list[Source]:
 
 
 def read_csv(path: Path, report: Report, table: str | None) -> list[Source]:
+    if path.stat().st_size > MAX_CSV:
+        return _refuse(report, "file-too-large", path.name, f"文件超过 {MAX_CSV // 2**20} MB，不像是一张数据表。", "请检查是否选错了文件。")
     raw = path.read_bytes()
     for enc in ("utf-8-sig", "gb18030"):
         try:
@@ -211,26 +272,62 @@ def run_import(path: Path, data_dir: Path, force: bool = False, table: str | Non
 
 
 def _replace_all(files: dict[Path, str]) -> None:
-    """Write every file completely first, then swap each in; if any swap fails, put every original back."""
+    """Write every file completely first, then swap each in, under a journal: if the process dies part-way (even by
+    SIGKILL), `recover` puts every original back the next time any command reads the folder."""
+    import json
+    import os
+
+    data_dir = next(iter(files)).parent
+    journal = data_dir / JOURNAL
     staged = {p: p.with_name(f".{p.name}.import") for p in files}
     backups = {p: p.with_name(f".{p.name}.backup") for p in files}
+    for p, text in files.items():
+        staged[p].write_text(text, encoding="utf-8", newline="")
+    for p in files:
+        if p.exists():
+            shutil.copy2(p, backups[p])
+    entries = [dict(target=p.name, backup=backups[p].name if p.exists() else None, staged=staged[p].name) for p in files]
+    tmp = journal.with_name(journal.name + ".tmp")
+    tmp.write_text(json.dumps(entries, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, journal)                 # from here on, an interrupted import is rolled back
     try:
-        for p, text in files.items():
-            staged[p].write_text(text, encoding="utf-8", newline="")
-        for p in files:
-            if p.exists():
-                shutil.copy2(p, backups[p])
-        done = []
-        try:
-            for p in files:
-                staged[p].replace(p)
-                done.append(p)
-        except BaseException:
-            for p in done:
-                if backups[p].exists():
-                    backups[p].replace(p)
-            raise
-    finally:
-        for tmp in (*staged.values(), *backups.values()):
-            tmp.unlink(missing_ok=True)
+        for i, p in enumerate(files):
+            staged[p].replace(p)
+            if i == 0:
+                from .site import checkpoint
 
+                checkpoint("import-swap")    # fault injection for the tests (JUNHENG_PAUSE_AT)
+    except BaseException:
+        recover(data_dir)
+        raise
+    journal.unlink()
+    for b in backups.values():
+        b.unlink(missing_ok=True)
+
+
+def recover(data_dir: Path) -> str:
+    """Roll back an import that was interrupted while swapping files in; returns what was done ("" if nothing)."""
+    import json
+
+    journal = Path(data_dir) / JOURNAL
+    if not journal.is_file():
+        return ""
+    try:
+        entries = json.loads(journal.read_text(encoding="utf-8"))
+    except ValueError:
+        entries = []
+    restored = []
+    for e in entries:
+        target = journal.parent / Path(e["target"]).name
+        if e.get("backup"):
+            backup = journal.parent / Path(e["backup"]).name
+            if backup.is_file():
+                backup.replace(target)
+                restored.append(target.name)
+        elif target.is_file():               # a table the import added: it was not there before
+            target.unlink()
+            restored.append(target.name)
+        (journal.parent / Path(e["staged"]).name).unlink(missing_ok=True)
+    journal.unlink()
+    return (f"上次导入在写入文件的途中被中断，已把 {len(restored)} 个文件恢复到导入前的状态（{'、'.join(restored)}）。"
+            "请重新运行 junheng import。") if restored else "上次导入在写入前被中断，数据文件没有改动；已清理残留文件。"

@@ -8,11 +8,13 @@ import csv
 import io
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
 
+from . import personal
 from .report import ERROR, Finding, Report
 from .schemas import TABLES, TableSchema
 
@@ -49,6 +51,9 @@ def col_letter(i: int) -> str:
     return s
 
 
+IMPORT_JOURNAL = ".junheng-import.json"      # written by junheng import while it swaps files in (importer.py)
+
+
 def load_package(root: Path, report: Report) -> Package | None:
     """Read the descriptor; refuse table paths that leave the data folder."""
     dp = root / DESCRIPTOR
@@ -56,18 +61,25 @@ def load_package(root: Path, report: Report) -> Package | None:
     if not root.is_dir():
         report.add(Finding(ERROR, "no-data-dir", display_path(root), "数据文件夹不存在。", "请检查 --data-dir 参数。"))
         return None
+    if (root / IMPORT_JOURNAL).is_file():
+        report.add(Finding(ERROR, "import-interrupted", display_path(root / IMPORT_JOURNAL),
+                           "上次 junheng import 在写入文件的途中被中断，数据文件可能一部分是新的、一部分是旧的。",
+                           "运行任一 junheng 命令（例如 junheng validate）会自动恢复到导入前的状态，然后请重新导入。"))
     if not dp.is_file():
         report.add(Finding(ERROR, "no-descriptor", shown, "数据文件夹中缺少 datapackage.json（数据包描述文件）。",
                            "请从仓库的 datasets/datapackage.json 复制一份并按实际表格修改。"))
         return None
     try:
+        if dp.stat().st_size > _DESCRIPTOR_MAX:
+            raise ValueError("too large")
         desc = json.loads(dp.read_text(encoding="utf-8-sig"))
         resources = desc["resources"]
         assert isinstance(resources, list)
-    except (ValueError, KeyError, AssertionError, UnicodeDecodeError) as e:
+    except (ValueError, KeyError, TypeError, AssertionError, UnicodeDecodeError, RecursionError) as e:
         report.add(Finding(ERROR, "bad-descriptor", shown, f"datapackage.json 不是有效的数据包描述文件（{type(e).__name__}）。",
                            "请用 JSON 校验工具检查括号和逗号，或从仓库恢复该文件。"))
         return None
+    _descriptor_text(desc, shown, report)        # errors block; the tables are still read, so all is reported at once
     paths: dict[str, Path] = {}
     real_root = root.resolve()
     for i, res in enumerate(resources):
@@ -99,6 +111,63 @@ def load_package(root: Path, report: Report) -> Package | None:
             report.add(Finding(ERROR, "missing-resource", shown, f"datapackage.json 中没有列出表「{name}」。",
                                f"请在 resources 中加入 {{\"name\": \"{name}\", \"path\": \"{name}.csv\"}}。"))
     return Package(root, desc, paths)
+
+
+_DESCRIPTOR_MAX = 1_000_000          # bytes; the real one is a few KB
+_DESC_MULTILINE = {"description", "illustrative_note"}
+_DESC_TEXT_MAX = 2000
+_DESC_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+_DESC_SPOOF = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def _descriptor_text(desc: dict, shown: str, report: Report) -> bool:
+    """The descriptor's own text (title, licences, notes: printed on every page and in every citation) follows the
+    same rules as a text cell; a licence needs a name and a web address. False when anything is wrong."""
+    ok = True
+
+    def bad(where: str, value, message: str, fix: str) -> None:
+        nonlocal ok
+        ok = False
+        report.add(Finding(ERROR, "bad-descriptor-text", shown, f"字段 {where}：{message}", fix,
+                           value=None if value is None else str(value)))
+
+    def walk(node, where: str, depth: int = 0) -> None:
+        if depth > 20:
+            bad(where, None, "嵌套层次过深。", "请从仓库恢复 datapackage.json，只修改其中的文字。")
+            return
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k != "resources":
+                    walk(v, f"{where}.{k}" if where else str(k), depth + 1)
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(v, f"{where}[{i}]", depth + 1)
+        elif isinstance(node, str):
+            key = where.rsplit(".", 1)[-1]
+            if _DESC_CONTROL.search(node):
+                bad(where, node, "含有不可见的控制字符。", "请删除这个字符，重新输入这段文字。")
+            if _DESC_SPOOF.search(node):
+                bad(where, node, "含有改变文字方向或看不见的字符。", "请删除这个字符，重新输入这段文字。")
+            if key not in _DESC_MULTILINE and ("\n" in node or "\r" in node):
+                bad(where, node, "只能写一行，其中有换行。", "请把这段文字写在一行里。")
+            what = personal.find(node)
+            if what:
+                bad(where, personal.mask(node), f"含有个人信息（{what}），个人信息不得公开发布。", "请删除该信息。")
+            if len(node) > _DESC_TEXT_MAX:
+                bad(where, node, f"长度为 {len(node)} 个字，超过上限 {_DESC_TEXT_MAX} 个字。", "请精简这段文字。")
+
+    walk(desc, "")
+    lic = desc.get("licenses")
+    if lic is not None:
+        if not isinstance(lic, list) or not lic:
+            bad("licenses", None, "应为至少一项许可的列表。", '请写成 [{"name": "CC-BY-4.0", "title": "…", "path": "https://…"}]。')
+        else:
+            for i, item in enumerate(lic):
+                if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item.get("name"):
+                    bad(f"licenses[{i}]", None, "许可缺少名称（name）。", '请填写许可的标准名称，例如 "name": "CC-BY-4.0"。')
+                elif "path" in item and not (isinstance(item["path"], str) and re.fullmatch(r"https?://[^\s<>\"']+", item["path"])):
+                    bad(f"licenses[{i}].path", item.get("path"), "许可的网址应以 http:// 或 https:// 开头。", "请填写许可文本的网址。")
+    return ok
 
 
 def _decode(raw: bytes, shown: str, report: Report) -> str | None:
@@ -198,7 +267,7 @@ def read_table(name: str, path: Path, schema: TableSchema, report: Report) -> pa
             report.add(Finding(ERROR, "row-width", shown,
                                f"这一行有 {len(rec)} 个单元格，而表头有 {width} 列，整行可能错位了。",
                                "请检查是否有单元格中多了英文逗号（含逗号的内容需用英文双引号括起来）、多了或少了一格。",
-                               row=i, value=",".join(rec)))
+                               row=i, value=personal.mask(",".join(rec))))
             continue
         rows.append(rec)
         rownums.append(i)

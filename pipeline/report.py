@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
+
+from . import inert
 
 ERROR, WARNING = "error", "warning"
 _SEV_ZH = {ERROR: "错误", WARNING: "警告"}
@@ -80,8 +81,7 @@ class Report:
 
 
 def _short(v: str, n: int = 60) -> str:
-    v = v.replace("\n", "⏎").replace("\r", "")
-    return v if len(v) <= n else v[: n - 1] + "…"
+    return inert.text(v, n)
 
 
 def _more(report: Report, file: str) -> list[str]:
@@ -97,9 +97,9 @@ def render_text(report: Report) -> str:
     for file, items in report.by_file().items():
         ne = sum(1 for f in items if f.severity == ERROR)
         nw = len(items) - ne
-        lines.append(f"{file}：{ne} 个错误，{nw} 个警告")
+        lines.append(f"{inert.text(file)}：{ne} 个错误，{nw} 个警告")
         for f in items:
-            lines.append(f"  [{_SEV_ZH[f.severity]}] {f.sentence()}")
+            lines.append(f"  [{_SEV_ZH[f.severity]}] {inert.text(f.sentence(), inert.SENTENCE)}")
         lines.extend("  " + m for m in _more(report, file))
         lines.append("")
     if report.valid:
@@ -110,48 +110,41 @@ def render_text(report: Report) -> str:
 
 
 def render_json(report: Report) -> str:
-    return json.dumps({
+    return inert.json_dumps({
         "valid": report.valid,
         "errors": len(report.errors),
         "warnings": len(report.warnings),
         "findings": [asdict(f) | {"text": f.sentence()} for f in report.findings],
         "suppressed": [dict(file=k[0], column=k[1], code=k[2], count=n) for k, n in sorted(report.suppressed.items(), key=str)],
-    }, ensure_ascii=False, indent=2)
-
-
-def _gh_escape(s: str, prop: bool = False) -> str:
-    s = s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return s.replace(":", "%3A").replace(",", "%2C") if prop else s
+    }, indent=2)
 
 
 def render_github(report: Report) -> str:
     """GitHub workflow commands: each finding annotates its line in the pull request."""
     out = []
     for f in report.findings:
-        props = [f"file={_gh_escape(f.file, True)}"]
+        props = [f"file={inert.gh_property(f.file, 1000)}"]
         if f.row is not None:
-            props.append(f"line={f.row}")
+            props.append(f"line={int(f.row)}")
         title = f"{f.file} {f.column or ''}".strip()
-        props.append(f"title={_gh_escape(title, True)}")
-        out.append(f"::{f.severity} {','.join(props)}::{_gh_escape(f.sentence())}")
+        props.append(f"title={inert.gh_property(title)}")
+        out.append(f"::{f.severity} {','.join(props)}::{inert.gh_message(f.sentence())}")
     out.append(render_text(report).splitlines()[-1])
     return "\n".join(out)
 
 
-def _md_cell(s: str) -> str:
-    return s.replace("|", "\\|").replace("\n", " ").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def render_markdown(report: Report) -> str:
-    head = "### ✅ 数据校验通过" if report.valid else "### ❌ 数据校验未通过"
+    """The pull request's summary. Headings and the verdict line are the tool's own (data can start no markup:
+    every value goes through inert.md)."""
+    head = "### ✅ junheng 数据校验通过" if report.valid else "### ❌ junheng 数据校验未通过"
     lines = [head, "", f"{len(report.errors)} 个错误，{len(report.warnings)} 个警告。", ""]
     for file, items in report.by_file().items():
-        lines += [f"#### `{file}`", "", "| 级别 | 行 | 列 | 值 | 问题与修改方法 |", "|---|---|---|---|---|"]
+        lines += [f"#### 文件 {inert.md(file, 1000)}", "", "| 级别 | 行 | 列 | 值 | 问题与修改方法 |", "|---|---|---|---|---|"]
         for f in items:
             col = (f.column or "") + (f"（{f.column_title}）" if f.column_title else "")
-            lines.append(f"| {_SEV_ZH[f.severity]} | {f.row or ''} | {_md_cell(col)} | {_md_cell(_short(f.value or ''))} | "
-                         f"{_md_cell(f.message + ' ' + f.fix)} |")
-        lines += [_md_cell(m) for m in _more(report, file)]
+            lines.append(f"| {_SEV_ZH[f.severity]} | {int(f.row) if f.row is not None else ''} | {inert.md(col)} | "
+                         f"{inert.md(f.value or '', 60)} | {inert.md(f.message + ' ' + f.fix, inert.SENTENCE)} |")
+        lines += [inert.md(m, inert.SENTENCE) for m in _more(report, file)]
         lines.append("")
     return "\n".join(lines)
 

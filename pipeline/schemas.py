@@ -25,6 +25,7 @@ class Field:
     title: str
     description: str
     constraints: dict
+    multiline: bool = False          # a long text that may hold line breaks ("multiline": true in the schema)
 
     @property
     def required(self) -> bool:
@@ -53,7 +54,7 @@ class TableSchema:
 def load(name: str, schema_dir: Path = SCHEMA_DIR) -> TableSchema:
     d = json.loads((schema_dir / f"{name}.json").read_text(encoding="utf-8"))
     fields = tuple(Field(f["name"], f.get("type", "string"), f.get("title", ""), f.get("description", ""),
-                         f.get("constraints", {})) for f in d["fields"])
+                         f.get("constraints", {}), bool(f.get("multiline"))) for f in d["fields"])
     pk = d.get("primaryKey", [])
     return TableSchema(name, d.get("title", name), d.get("description", ""), fields,
                        tuple([pk] if isinstance(pk, str) else pk), tuple(d.get("foreignKeys", [])), d)

@@ -21,7 +21,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import read
+from . import inert, personal, read
 from .read import ROW, Package, col_letter, display_path
 from .report import ERROR, WARNING, Finding, Report
 from .schemas import TABLES, TableSchema, load
@@ -31,13 +31,16 @@ _NUM = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _TRUE, _FALSE = {"true", "True", "TRUE", "1"}, {"false", "False", "FALSE", "0"}
 _FULLWIDTH = re.compile(r"[０-９．，－＋]")
-_ID_CARD = re.compile(r"(?<![0-9])([1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[0-9Xx])(?![0-9A-Za-z])")
-_MOBILE = re.compile(r"(?<![0-9])(1[3-9]\d{9})(?![0-9])")
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 _TYPE_ZH = {"integer": "整数", "number": "数字", "boolean": "true 或 false", "date": "日期（YYYY-MM-DD）", "string": "文本"}
 # Arrow's regex engine (RE2) reads \s \d \w \b as ASCII and has no look-around; patterns using them run in Python's re
 _PYTHON_ONLY = re.compile(r"\\[sSdDwWbB]|\(\?<?[=!]")
 _NULL_STR = pa.nulls(1, pa.string())[0]     # (pa.scalar would import pandas; see _pandas_deferred)
+# characters no text cell may hold (RE2): C0 controls but tab and line breaks, DEL, C1 controls, the line and
+# paragraph separators and the non-characters U+FFFE/FFFF. They break page front matter, charts and workbooks.
+_CONTROL = r"[\x{0}-\x{8}\x{b}\x{c}\x{e}-\x{1f}\x{7f}-\x{9f}\x{2028}\x{2029}\x{fffe}\x{ffff}]"
+# characters that reorder or hide text (direction marks, embeddings, overrides and isolates, zero-width characters,
+# the byte-order mark): a name holding them can be made to look like another
+_SPOOF = r"[\x{61c}\x{200b}-\x{200f}\x{202a}-\x{202e}\x{2060}-\x{2064}\x{2066}-\x{2069}\x{feff}]"
 
 
 def to_pandas(tbl: pa.Table):
@@ -206,7 +209,7 @@ def _add(report: Report, sev: str, code: str, file: str, schema: TableSchema, co
     title = schema.field(col).title if col in schema.names else None
     for r, v in zip(rows, values):
         report.add(Finding(sev, code, file, message, fix, row=int(r), column=col, column_letter=letter,
-                           column_title=title, value=None if v is None else _mask(str(v))))
+                           column_title=title, value=None if v is None else personal.mask(str(v))))
 
 
 def _numbers(s, mask) -> pa.Array:
@@ -274,6 +277,7 @@ def _typed(tbl: pa.Table, schema: TableSchema, file: str, report: Report) -> pa.
             col = pc.if_else(pc.and_(ok, filled), s, _NULL_STR)
         else:
             col = pc.if_else(filled, s, _NULL_STR)
+            _text_rules(s, filled, f, rows, schema, file, report)
             if "pattern" in c:
                 r, v = _at(pc.and_(filled, pc.invert(_fullmatch(s, c["pattern"]))), rows, s)
                 fix = "应为 10 位数字的学校标识码，请与教育事业统计报表核对。" if f.name.endswith("school_id") else f"格式应符合：{_pattern_zh(c['pattern'])}。"
@@ -298,6 +302,42 @@ def _typed(tbl: pa.Table, schema: TableSchema, file: str, report: Report) -> pa.
                          f"与第 {first} 行重复，{f.title}必须唯一。", "请删除重复的行，或更正其中一行的值。")
         out[f.name] = col
     return pa.table(out)
+
+
+# the same two classes in Python's re, to say where the character is
+_PY_CLASS = {_CONTROL: re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]"),
+             _SPOOF: re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")}
+
+
+def _first_bad(v: str, rx: str) -> str:
+    """Where the first character of class `rx` sits in `v`, as a clerk can find it."""
+    m = _PY_CLASS[rx].search(v)
+    return f"第 {m.start() + 1} 个字符是 U+{ord(m.group(0)):04X}" if m else ""
+
+
+def _text_rules(s, filled, f, rows, schema: TableSchema, file: str, report: Report) -> None:
+    """What a text cell may hold: no control characters, no line break in a one-line field, no characters that
+    reorder or hide text, and at most the schema's maxLength characters."""
+    r, v = _at(pc.and_(filled, pc.match_substring_regex(s, _CONTROL)), rows, s)
+    for row, val in zip(r, v):
+        _add(report, ERROR, "control-character", file, schema, f.name, [row], [val],
+             f"含有不可见的控制字符（{_first_bad(val, _CONTROL)}），它会破坏网页和表格的生成。",
+             "请删除这个字符：重新输入这个单元格，不要从网页或其他软件中直接粘贴。")
+    if not f.multiline:
+        r, v = _at(pc.and_(filled, pc.match_substring_regex(s, r"[\r\n]")), rows, s)
+        _add(report, ERROR, "line-break", file, schema, f.name, r, v, f"{f.title}只能写一行，单元格里有换行。",
+             "请删除单元格中的换行（Excel 中按 Alt+Enter 输入的换行），把内容写在一行里。")
+    r, v = _at(pc.and_(filled, pc.match_substring_regex(s, _SPOOF)), rows, s)
+    for row, val in zip(r, v):
+        _add(report, ERROR, "hidden-character", file, schema, f.name, [row], [val],
+             f"含有改变文字方向或看不见的字符（{_first_bad(val, _SPOOF)}），可能使名称看起来与实际不同。",
+             "请删除这个字符：重新输入这个单元格，不要从网页、PDF 或聊天软件中直接粘贴。")
+    limit = f.constraints.get("maxLength")
+    if limit:
+        long = pc.and_(filled, pc.greater(pc.utf8_length(s), int(limit)))
+        for row, val in zip(*_at(long, rows, s)):
+            _add(report, ERROR, "max-length", file, schema, f.name, [row], [val],
+                 f"长度为 {len(val)} 个字，超过上限 {limit} 个字。", "请精简这段文字；详细材料请放在证明材料链接中。")
 
 
 def _fmt(x: float) -> str:
@@ -327,33 +367,21 @@ def _scan_text(tbl: pa.Table, schema: TableSchema, file: str, report: Report) ->
         if not pc.any(nonempty).as_py():
             continue
         # only a cell of six characters or more can hold a phone number, an ID number or an e-mail address
-        # (a@b.cn); most numeric cells are shorter, so the regex runs on few of them. \p{Nd} is Python's \d.
+        # (a@b.cn); most numeric cells are shorter, so the quick test runs on few of them, personal.find on fewer
         longish = pc.indices_nonzero(pc.greater_equal(pc.utf8_length(s), 6))
         cand = s.take(longish)
-        hit = pc.match_substring_regex(cand, r"\p{Nd}{11}|@")
+        hit = pc.match_substring_regex(cand, personal.CANDIDATE_RE2)
         for r, v in zip(*_at(hit, rows.take(longish), cand)):
-            ids = [m for m in _ID_CARD.findall(v) if _id_check_ok(m)]
-            what = "居民身份证号码" if ids else "手机号码" if _MOBILE.search(v) else "电子邮箱地址" if _EMAIL.search(v) else None
+            what = personal.find(v)
             if what:
                 _add(report, ERROR, "personal-data", file, schema, f.name, [r], [v],
                      f"含有个人信息（{what}），个人信息不得公开发布。", "请删除该信息；如需联系方式，请填写单位公开电话或不填。")
         if f.type == "string":
-            r, v = _at(pc.and_(nonempty, pc.match_substring_regex(s, r"^[=+\-@]")), rows, s)
+            # the value as stored and as a spreadsheet reads it: after leading white space (inert.FORMULA)
+            r, v = _at(pc.and_(nonempty, pc.match_substring_regex(s, inert.FORMULA_RE2)), rows, s)
             _add(report, ERROR, "formula", file, schema, f.name, r, v,
                  "文本以 =、+、- 或 @ 开头，在 Excel 中打开时可能被当作公式执行。",
                  "请删除开头的符号，或在前面加上文字说明（例如把“-待补充”改为“待补充”）。")
-
-
-def _id_check_ok(s: str) -> bool:
-    w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    total = sum(int(a) * b for a, b in zip(s[:17], w))
-    return "10X98765432"[total % 11] == s[17].upper()
-
-
-def _mask(v: str) -> str:
-    v = _ID_CARD.sub(lambda m: m.group(1)[:6] + "********" + m.group(1)[-4:], v)
-    v = _MOBILE.sub(lambda m: m.group(1)[:3] + "****" + m.group(1)[-4:], v)
-    return _EMAIL.sub("***@***", v)
 
 
 def _complete(tbl: pa.Table, cols) -> pa.ChunkedArray | pa.Array:
@@ -499,6 +527,9 @@ class _Domain:
             d = self.t["school_finance"]
             self.flag("school_finance", gt(d["training_spend_yuan"], d["public_funds_budget_yuan"]), "training_spend_yuan",
                       "教师培训经费大于公用经费预算总额。", "请核对两列的单位（都应为元）。")
+            self.flag("school_finance", pc.equal(d["public_funds_budget_yuan"], 0), "public_funds_budget_yuan",
+                      "公用经费预算为 0：无法计算该校教师培训经费占公用经费的比例，该校在教育质量“教师培训经费”一项记为无数据，"
+                      "本项在补齐前不能判定为达标。", "请填写该校当年的公用经费预算（元）；如确实为 0，请在拉取请求中说明原因。", sev=WARNING)
 
     def levels_and_years(self) -> None:
         if not self.need("schools", "school_levels"):

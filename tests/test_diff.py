@@ -68,7 +68,7 @@ def test_default_base_is_main(repo):
     git(repo, "checkout", "-qb", "topic")
     set_cell(repo / "datasets" / "school_levels.csv", {"year": "2025", "school_id": "2137032109", "level": "小学"}, "key_teachers", "4")
     r = run(repo, "--format", "markdown")
-    assert r.exit_code == 0 and "与 `main` 比较" in r.output and "key_teachers: 5 → 4" in r.output
+    assert r.exit_code == 0 and "与 main 比较" in r.output and "key_teachers: 5 → 4" in r.output
 
 
 def test_markdown_summary_names_the_flip(repo):

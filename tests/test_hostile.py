@@ -6,6 +6,7 @@ import csv
 import json
 import re
 import shutil
+from html.parser import HTMLParser
 from xml.etree import ElementTree
 
 import pytest
@@ -24,6 +25,9 @@ HOSTILE = [
     "长" * 3000,
     "</title><script>window.__pwned=5</script>",
     "<svg onload=window.__pwned=6>",
+    "\n# x {: tabindex=0 autofocus onfocus=window.__pwned=7 }\n",
+    "[x](javascript:window.__pwned=8) ![i](x.png) $x^2$ `code` *em* ~~del~~",
+    "\x7f[点我](javascript:window.__pwned=9)",
 ]
 
 
@@ -38,21 +42,52 @@ def _edit(path, fn):
         w.writerows(rows)
 
 
+_REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def storable(v: str, multiline: bool = False) -> str:
+    """The hostile value as validation lets it into the data: no control or direction characters; one line unless
+    the field is a long text (test_hostile_values_validation_refuses checks that the rest is refused)."""
+    v = _REFUSED.sub("", v)
+    return v[:1900] if multiline else " ".join(v.split("\n"))[:80]      # within every field's maxLength
+
+
 def make_hostile(dst):
     shutil.copytree(MINIMAL, dst)
-    h = HOSTILE
+    h = [storable(v) for v in HOSTILE]
+    hm = [storable(v, multiline=True) for v in HOSTILE]
     _edit(dst / "schools.csv", lambda i, r: r.update(school_name=f"学校{i}{h[i % len(h)]}（示例）") if i < len(h) else None)
     town = "索镇" + h[2]
     _edit(dst / "towns.csv", lambda i, r: r.update(town_name=town) if r["town_name"] == "索镇街道" else None)
     _edit(dst / "schools.csv", lambda i, r: r.update(town=town) if r["town"] == "索镇街道" else None)
-    _edit(dst / "remediation.csv", lambda i, r: r.update(town=town, measure="措施" + h[i % len(h)]) if r["town"] == "索镇街道" else
-          r.update(measure="措施" + h[i % len(h)]))
-    _edit(dst / "task_updates.csv", lambda i, r: r.update(summary="进展" + h[i % len(h)]))
+    _edit(dst / "remediation.csv", lambda i, r: r.update(town=town, measure="措施" + hm[i % len(h)]) if r["town"] == "索镇街道" else
+          r.update(measure="措施" + hm[i % len(h)]))
+    _edit(dst / "task_updates.csv", lambda i, r: r.update(summary="进展" + hm[i % len(h)]))
     _edit(dst / "tasks.csv", lambda i, r: r.update(title="任务" + h[i % len(h)]) if i < 5 else None)
-    _edit(dst / "judged_items.csv", lambda i, r: r.update(evidence="证据" + h[i % len(h)], judged_by="单位" + h[0]))
+    _edit(dst / "judged_items.csv", lambda i, r: r.update(evidence="证据" + hm[i % len(h)], judged_by="单位" + h[0]))
     _edit(dst / "milestones.csv", lambda i, r: r.update(title="节点" + h[i % len(h)]))
-    _edit(dst / "releases.csv", lambda i, r: r.update(summary="发布" + h[i % len(h)]))
-    _edit(dst / "county.csv", lambda i, r: r.update(county_name="桓台县" + h[8], plan_title="方案" + h[1]))
+    _edit(dst / "releases.csv", lambda i, r: r.update(summary="发布" + hm[i % len(h)]))
+    _edit(dst / "county.csv", lambda i, r: r.update(county_name="桓台县" + h[10], plan_title="方案" + h[1]))
+    # and every other free-text field of every table: the value with a hostile suffix (keys and references untouched)
+    from pipeline.schemas import TABLES, load
+
+    done = {("schools", "school_name"), ("towns", "town_name"), ("remediation", "measure"), ("task_updates", "summary"),
+            ("tasks", "title"), ("judged_items", "evidence"), ("judged_items", "judged_by"), ("milestones", "title"),
+            ("releases", "summary"), ("county", "county_name"), ("county", "plan_title"), ("tasks", "items")}
+    for t in TABLES:
+        sc = load(t)
+        refs = {f for k in sc.foreign_keys for f in ([k["fields"]] if isinstance(k["fields"], str) else k["fields"])}
+        for f in sc.fields:
+            if (f.type != "string" or "enum" in f.constraints or "pattern" in f.constraints or f.name in sc.primary_key
+                    or f.name in refs or (t, f.name) in done):
+                continue
+            room = f.constraints["maxLength"]
+            _edit(dst / f"{t}.csv", lambda i, r, f=f, room=room: r.update(
+                {f.name: (r[f.name] + (hm if f.multiline else h)[(i + 3) % len(h)])[:room]}) if r[f.name] else None)
+    dp = json.loads((dst / "datapackage.json").read_text(encoding="utf-8"))
+    dp["title"] = "数据" + h[11]
+    dp["licenses"][0]["title"] = "许可" + h[11] + h[10]
+    (dst / "datapackage.json").write_text(json.dumps(dp, ensure_ascii=False, indent=2), encoding="utf-8")
     return dst
 
 
@@ -79,15 +114,56 @@ def test_feed_and_json_ld_carry_the_text_literally(hostile_site):
     blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
     assert len(blocks) == 1 and "</script" not in blocks[0].lower()
     ld = json.loads(blocks[0])
-    assert "</title><script>" in ld["spatialCoverage"]
+    assert "{: tabindex=0 autofocus onfocus" in ld["spatialCoverage"]
 
 
 def test_no_raw_hostile_markup_in_any_html(hostile_site):
     site, _ = hostile_site
     for p in site.rglob("*.html"):
         html = p.read_text(encoding="utf-8")
-        for bad in ("<script>window.__pwned", "<img src=x", "<svg onload", 'href="javascript:'):
+        for bad in ("<script>window.__pwned", "<img src=x", "<svg onload", 'href="javascript:', 'src="x.png"',
+                    "<em>em</em>", "<del>"):
             assert bad not in html, f"{p}: {bad}"
+
+
+@pytest.mark.parametrize("value", [v for v in HOSTILE if storable(v) != v], ids=repr)
+def test_hostile_values_validation_refuses(tmp_path, value):
+    from conftest import edit
+    from pipeline.validate import validate
+
+    d = tmp_path / "data"
+    shutil.copytree(MINIMAL, d)
+    edit(d, "schools.csv", 3, "school_name", "学校" + value)
+    errors = validate(d).report.errors
+    assert errors and all(f.file.endswith("schools.csv") and f.row == 3 and f.column == "school_name" for f in errors)
+    assert {f.code for f in errors} <= {"control-character", "hidden-character", "line-break", "max-length"}
+
+
+class _Elements(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        self.found += [(tag, k, v or "") for k, v in attrs]
+
+
+def test_no_element_or_attribute_in_the_html_came_from_data(hostile_site):
+    """Every attribute on every page, parsed: no event handler, autofocus, javascript: link or data text in an attribute
+    name anywhere (the attribute-list, link and title vectors of issue 18 among the hostile values)."""
+    site, _ = hostile_site
+    pages = 0
+    for p in site.rglob("*.html"):
+        parser = _Elements()
+        parser.feed(p.read_text(encoding="utf-8"))
+        pages += 1
+        for tag, name, value in parser.found:
+            assert not name.startswith("on") and name != "autofocus", (p, tag, name, value)
+            assert not value.strip().lower().startswith("javascript:"), (p, tag, name, value)
+            assert "__pwned" not in name, (p, tag, name)
+    assert pages > 20
+    downloads = (site / "downloads/index.html").read_text(encoding="utf-8")
+    assert "tabindex=0 autofocus onfocus" in downloads           # the value shows, as text
 
 
 @pytest.mark.browser

@@ -107,3 +107,14 @@ def test_sample_school_names_are_marked():
     with (DATASETS / "schools.csv").open(encoding="utf-8") as fh:
         names = [r["school_name"] for r in csv.DictReader(fh)]
     assert names and all(n.endswith("（示例）") for n in names)
+
+
+def test_every_text_field_has_a_maximum_length():
+    """Over-long text breaks builds and pages; every string field without an enum declares maxLength (issue 18)."""
+    from pipeline.schemas import TABLES, load
+
+    missing = [f"{t}.{f.name}" for t in TABLES for f in load(t).fields
+               if f.type == "string" and "enum" not in f.constraints and not f.constraints.get("maxLength")]
+    assert missing == []
+    multiline = {(t, f.name) for t in TABLES for f in load(t).fields if f.multiline}
+    assert multiline and all(load(t).field(n).constraints["maxLength"] >= 1000 for t, n in multiline)

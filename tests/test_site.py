@@ -83,7 +83,8 @@ def test_markdown_escaping_keeps_text_literal(text):
     html = markdown.markdown(f"# {md(text)}", extensions=["tables", "attr_list", "md_in_html"])
     parser = _Links()
     parser.feed(html)
-    assert "".join(parser.text).strip() == text.strip()
+    # shown as written, except direction overrides, which the site drops (validation refuses them in the data)
+    assert "".join(parser.text).strip() == re.sub("[\u202a-\u202e\u2066-\u2069]", "", text).strip()
     assert "<script" not in html and "<img" not in html and "href" not in html
 
 

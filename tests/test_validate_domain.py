@@ -125,3 +125,12 @@ def test_domain_checks_wait_for_clean_tables(minimal_copy: Path):
     edit(minimal_copy, "school_levels.csv", 2, "teachers", "abc")
     codes = [f.code for f in findings(minimal_copy)]
     assert codes.count("type") == 1 and "domain" not in codes
+
+
+def test_a_zero_training_budget_is_a_warning_naming_the_row_and_the_consequence(minimal_copy):
+    edit(minimal_copy, "school_finance.csv", 4, "training_spend_yuan", "0")
+    edit(minimal_copy, "school_finance.csv", 4, "public_funds_budget_yuan", "0")
+    v = validate(minimal_copy)
+    assert v.valid
+    warn = [f for f in v.report.findings if f.severity == "warning" and "公用经费预算为 0" in f.message]
+    assert len(warn) == 1 and warn[0].row == 4 and "无数据" in warn[0].message

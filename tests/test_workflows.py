@@ -62,3 +62,23 @@ def test_deploy_uses_the_official_pages_actions_from_main_only():
     assert on["push"]["branches"] == ["main"] and "workflow_dispatch" in on
     text = (ROOT / ".github/workflows/deploy.yml").read_text(encoding="utf-8")
     assert "actions/upload-pages-artifact@" in text and "actions/deploy-pages@" in text
+
+
+def test_the_site_is_made_without_npm():
+    """The deploy job runs `make site`; npm packages' install scripts must not run where the Pages artifact is made."""
+    r = subprocess.run(["make", "-n", "-B", "site"], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "junheng build" in r.stdout and "pip install" in r.stdout
+    assert "npm" not in r.stdout
+    deploy = (ROOT / ".github/workflows/deploy.yml").read_text(encoding="utf-8")
+    assert "npm" not in deploy and "make env" not in deploy and "make test" not in deploy
+    test = subprocess.run(["make", "-n", "-B", "test"], cwd=ROOT, capture_output=True, text=True).stdout
+    assert "npm ci" in test          # the audit tools are still installed for the tests
+
+
+def test_dependabot_watches_every_lock_and_codeowners_cover_code_and_workflows():
+    dep = yaml.safe_load((ROOT / ".github/dependabot.yml").read_text(encoding="utf-8"))
+    assert {u["package-ecosystem"] for u in dep["updates"]} >= {"pip", "npm", "github-actions"}
+    owned = {line.split()[0] for line in (ROOT / ".github/CODEOWNERS").read_text(encoding="utf-8").splitlines()
+             if line.strip() and not line.startswith("#")}
+    assert {"/datasets/", "/schemas/", "/pipeline/", "/mkdocs.yml", "/.github/"} <= owned

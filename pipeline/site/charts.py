@@ -16,6 +16,9 @@ import altair as alt
 import pandas as pd
 from markupsafe import Markup, escape
 
+from .. import inert
+from ..indicators import exact
+
 FONT = "system-ui, PingFang SC, Microsoft YaHei, Noto Sans CJK SC, sans-serif"
 # Pass, fail and pending (the same three as --jh-ok/--jh-bad/--jh-wait in junheng.css): blue, red and grey, each
 # ≥ 4.5:1 on white and told apart under simulated protanopia, deuteranopia and tritanopia (tests/test_reach.py);
@@ -135,11 +138,12 @@ def _ratio_trend_spec(d: pd.DataFrame, title: str, years: list[int]) -> dict:
     return _spec(ch)
 
 
-def interval_chart(chart_id: str, df: pd.DataFrame, title: str, threshold: float, summary: str) -> Chart:
-    """Satisfaction per year with its 95% interval and the threshold."""
+def interval_chart(chart_id: str, df: pd.DataFrame, title: str, threshold: float, summary: str, confidence: float) -> Chart:
+    """Satisfaction per year (the verdict is the rate's) with its sampling interval as context, and the threshold."""
     d = df[["year", "rate", "low", "high", "status"]].copy()
     d["year"] = d["year"].astype(int)
-    dom = ["达标", "不确定", "未达标"]
+    d["rate_text"] = [exact.shown(r, threshold, 1) + "%" for r in d["rate"]]      # never rounds across the threshold
+    dom = ["达标", "无数据", "未达标"]
     color = alt.Scale(domain=dom, range=[OK, WAIT, BAD])
     shape = alt.Scale(domain=dom, range=["circle", "diamond", "cross"])
     years = sorted(d["year"].unique().tolist())
@@ -147,12 +151,13 @@ def interval_chart(chart_id: str, df: pd.DataFrame, title: str, threshold: float
     bars = base.mark_rule(strokeWidth=2).encode(y=alt.Y("low:Q", title="满意率（%）", scale=alt.Scale(zero=False)), y2="high:Q")
     pts = base.mark_point(size=80, filled=True).encode(
         y="rate:Q", color=alt.Color("status:N", scale=color, title="结论"), shape=alt.Shape("status:N", scale=shape, title="结论"),
-        tooltip=[alt.Tooltip("year:O", title="年份"), alt.Tooltip("rate:Q", title="满意率", format=".1f"),
+        tooltip=[alt.Tooltip("year:O", title="年份"), alt.Tooltip("rate_text:N", title="满意率"),
                  alt.Tooltip("low:Q", title="区间下限", format=".1f"), alt.Tooltip("high:Q", title="区间上限", format=".1f")])
     rule = alt.Chart(pd.DataFrame({"t": [threshold]})).mark_rule(strokeDash=[4, 3], color="#333").encode(y="t:Q")
     ch = (bars + pts + rule).properties(width=460, height=260, title=title)
-    return Chart(chart_id, title, summary, _spec(ch), d,
-                 {"year": "年份", "rate": "满意率（%）", "low": "95% 区间下限", "high": "95% 区间上限", "status": "结论"})
+    level = f"{confidence:.0%}"
+    return Chart(chart_id, title, summary, _spec(ch), d.drop(columns="rate_text"),
+                 {"year": "年份", "rate": "满意率（%）", "low": f"{level} 区间下限（参考）", "high": f"{level} 区间上限（参考）", "status": "结论"})
 
 
 class Renderer:
@@ -178,7 +183,7 @@ class Renderer:
         """`prefix` is the relative path from the page to the site root."""
         self.files[f"charts/{c.chart_id}.svg"] = self.svg(c.spec)
         table = c.data.rename(columns=c.columns)[list(c.columns.values())]
-        self.files[f"charts/{c.chart_id}.csv"] = "\ufeff" + table.to_csv(index=False, lineterminator="\n")
+        self.files[f"charts/{c.chart_id}.csv"] = "\ufeff" + inert.csv_frame(table).to_csv(index=False, lineterminator="\n")
         spec_json = json.dumps(c.spec, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
         head = "".join(f"<th scope=\"col\">{escape(h)}</th>" for h in table.columns)
         body = "".join("<tr>" + "".join(_td(v) for v in row) + "</tr>" for row in table.itertuples(index=False))

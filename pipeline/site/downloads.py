@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING
 
+from .. import inert
 from ..compute import OUTPUTS, arrow_schema, output_schema
 from ..schemas import TABLES, load
 
@@ -42,7 +43,7 @@ def _frame(df: pd.DataFrame, fields: list[dict], illustrative: bool) -> pd.DataF
 
 
 def _csv(df: pd.DataFrame) -> bytes:
-    return ("\ufeff" + df.to_csv(index=False, lineterminator="\r\n")).encode("utf-8")
+    return ("\ufeff" + inert.csv_frame(df).to_csv(index=False, lineterminator="\r\n")).encode("utf-8")
 
 
 def _xlsx(name: str, title: str, df: pd.DataFrame, fields: list[dict], meta: dict) -> bytes:

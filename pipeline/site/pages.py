@@ -19,23 +19,19 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from .. import inert
+from ..indicators import exact
 from ..indicators.resources import GAP_UNIT, INDICATORS, LEVELS
 from ..indicators.rules import PROFILE_ZH
 from ..schemas import TABLES, load
 from . import charts, downloads
 from .context import SiteState
 
-# HTML-special characters become their full-width forms in titles, which Material prints unescaped
-_PLAIN = str.maketrans({"<": "＜", ">": "＞", "&": "＆", '"': "＂", "'": "＇"})
-
-
 def plain(text: str) -> str:
-    return str(text).translate(_PLAIN)
+    """A title Material can print unescaped (inert.title)."""
+    return inert.title(text)
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-# the characters Python-Markdown can backslash-escape (its ESCAPED_CHARS, plus | from the tables extension);
-# <, > and & are HTML-escaped instead
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
 _STATUS_CLASS = {"达标": "ok", "未达标": "bad", "待评估": "wait", "无数据": "wait", "不确定": "wait", True: "ok", False: "bad"}
 _SHORT = {"R1": "高学历教师", "R2": "骨干教师", "R3": "体育艺术教师", "R4": "教学及辅助用房", "R5": "体育运动场馆",
           "R6": "教学仪器设备值", "R7": "网络多媒体教室"}
@@ -43,10 +39,14 @@ _UNIT = {"R1": "人/百生", "R2": "人/百生", "R3": "人/百生", "R4": "平�
 
 
 def md(text) -> Markup:
-    """Escape text for a Markdown context (then HTML-escape): it shows exactly as written."""
-    s = str(text).replace("\r", " ").replace("\n", " ")
-    s = _MD_SPECIAL.sub(r"\\\1", s)
-    return Markup(escape(s))
+    """Any value in any template context: shows exactly as written, starts no Markdown or HTML (inert.site).
+    It is the environment's `finalize`, so every {{ … }} goes through it; a Markup value is the tool's own HTML."""
+    return text if isinstance(text, Markup) else Markup(inert.site(text))
+
+
+def _join(items, sep: str = "") -> Markup:
+    """Jinja's join, with every item through `md` (the built-in returns Markup that would skip finalize)."""
+    return Markup(md(sep)).join(md(i) for i in items)
 
 
 def badge(status) -> Markup:
@@ -54,7 +54,8 @@ def badge(status) -> Markup:
     return Markup(f'<span class="jh-status jh-status--{_STATUS_CLASS.get(status, "wait")}">{escape(label)}</span>')
 
 
-def num(x, digits: int = 2) -> str:
+def num(x, digits: int = 2, vs=None) -> str:
+    """A figure for reading; beside its threshold `vs`, with as many digits as it takes to show its side."""
     if x is None or (isinstance(x, float) and (math.isnan(x) or math.isinf(x))) or x is pd.NA:
         return "—"
     if isinstance(x, (int, np.integer)) and not isinstance(x, bool):
@@ -62,6 +63,8 @@ def num(x, digits: int = 2) -> str:
     x = float(x)
     if x.is_integer() and abs(x) >= 1000:
         return f"{x:,.0f}"
+    if vs is not None and not (isinstance(vs, float) and math.isnan(vs)):
+        return exact.shown(x, vs, digits)
     return f"{x:,.{digits}f}"
 
 
@@ -70,9 +73,9 @@ def gap_text(ind: str, gap: float) -> str:
     if ind in ("R1", "R2", "R3", "R7"):
         return f"缺 {int(gap)} {unit}"
     if ind == "R6":
-        return f"设备值缺 {gap / 10000:,.1f} 万元"
+        return f"设备值缺 {exact.shown(gap / 10000, 0, 1)} 万元"
     what = "教学及辅助用房" if ind == "R4" else "体育场地"
-    return f"{what}缺 {gap:,.0f} 平方米"
+    return f"{what}缺 {exact.shown(gap, 0, 0)} 平方米"
 
 
 def prefix_for(path: str) -> str:
@@ -92,15 +95,15 @@ class Site:
         self.renderer = charts.Renderer(state.cache_dir, pool, font_dir)
         self.pages: dict[str, str] = {}
         self.env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
-                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-        self.env.filters.update(md=md, num=num)
+                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, finalize=md)
+        self.env.filters.update(md=md, num=num, join=_join)
         self.env.globals.update(badge=badge, num=num, PROFILE_ZH=PROFILE_ZH, SHORT=_SHORT, UNIT=_UNIT)
 
     # ------------------------------------------------------------ helpers
     def render(self, path: str, template: str, page_title: str, **kw) -> None:
         """Render a page; its title goes in front matter as plain text (Material prints titles unescaped)."""
         prefix = prefix_for(path)
-        front = "---\ntitle: " + json.dumps(plain(" ".join(str(page_title).split())), ensure_ascii=False) + "\n---\n\n"
+        front = "---\ntitle: " + json.dumps(plain(page_title), ensure_ascii=False) + "\n---\n\n"
         self.pages[path] = front + self.env.get_template(template).render(meta=self.meta, year=self.year, years=self.years, prefix=prefix,
                                                                    chart=lambda c: self.renderer.html(c, prefix), **kw)
 
@@ -160,7 +163,7 @@ class Site:
             d["indicator"] = d["indicator_id"].map(lambda i: f"{i} {_SHORT[i]}")
             worst = latest[latest["level"] == level].sort_values("cv", ascending=False).iloc[0]
             cvs.append(charts.cv_lines(f"cv-{'primary' if level == '小学' else 'junior'}", d, f"{level}七项指标的差异系数（{self.years[0]}—{self.year}）",
-                                       f"{self.year} 年{level}差异系数最高的是 {worst['indicator_id']}（{worst['cv']:.3f}，上限 {worst['threshold']:.2f}）。",
+                                       f"{self.year} 年{level}差异系数最高的是 {worst['indicator_id']}（{exact.shown(worst['cv'], worst['threshold'], 3)}，上限 {worst['threshold']:.2f}）。",
                                        series="indicator", series_title="指标"))
         ex = self.o["exclusions"]
         ex = ex[(ex["year"] == self.year) & (ex["profile"] == "national")].copy()
@@ -192,7 +195,7 @@ class Site:
             sections.append(dict(level=level, chart=bar, rows=ld.sort_values("school_name").to_dict("records"), threshold=thr,
                                  drivers=drivers.to_dict("records"), cv=bl[(bl["level"] == level) & (bl["year"] == self.year)].iloc[0].to_dict()))
         cv = charts.cv_lines(f"{ind}-cv", bl, f"{ind} 差异系数的变化（{self.years[0]}—{self.year}）",
-                             "；".join(f"{r.level} {r.year} 年 {r.cv:.3f}" for r in bl[bl["year"].isin([self.years[0], self.year])].itertuples()) + "。")
+                             "；".join(f"{r.level} {r.year} 年 {exact.shown(r.cv, r.threshold, 3)}" for r in bl[bl["year"].isin([self.years[0], self.year])].itertuples()) + "。")
         self.render(f"resources/{ind}.md", "indicator.md.j2", f"{ind} {self.rule(ind)['name']}", ind=ind, name=self.rule(ind)["name"], rule_p=self.rule(ind, level="小学"),
                     rule_j=self.rule(ind, level="初中"), sections=sections, cv_chart=cv)
 
@@ -299,7 +302,8 @@ class Site:
         thr = float(self.rule("S1")["threshold"])
         last = rows[-1]
         ch = charts.interval_chart("satisfaction", d, f"社会认可度与 {conf:.0%} 置信区间（{self.years[0]}—{self.year}）", thr,
-                                   f"{self.year} 年满意率 {last['rate']:.1f}%，区间 {last['low']:.1f}%—{last['high']:.1f}%，结论：{last['status']}。")
+                                   f"{self.year} 年满意率 {exact.shown(last['rate'], thr, 1)}%（结论：{last['status']}），"
+                                   f"抽样区间 {last['low']:.1f}%—{last['high']:.1f}%（供参考）。", conf)
         groups = sv[sv["year"] == self.year].to_dict("records")
         self.render("satisfaction.md", "satisfaction.md.j2", "社会认可度", sat_chart=ch, rows=rows, groups=groups, threshold=thr, conf=conf,
                     rule=self.rule("S1"))

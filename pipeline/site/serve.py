@@ -39,13 +39,33 @@ class StaticHandler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", f"max-age={MAX_AGE}")
         super().end_headers()
 
+    def list_directory(self, path):
+        """A static host lists no folders: a folder without index.html is not found."""
+        self.send_error(404)
+        return None
+
+    def _servable(self, path: str) -> bool:
+        """Inside the site, reached through no symbolic link (none out of the site, none within it)."""
+        if "\x00" in path:
+            return False
+        rel = os.path.relpath(path, self.directory)
+        if rel == ".." or rel.startswith(".." + os.sep):
+            return False
+        return os.path.realpath(path) == os.path.normpath(os.path.join(os.path.realpath(self.directory), rel))
+
     def send_head(self):
         self.hits[self.path.split("?", 1)[0]] += 1
         path = self.translate_path(self.path)
+        if not self._servable(path):
+            self.send_error(404)
+            return None
         if os.path.isdir(path):
             if not self.path.split("?", 1)[0].endswith("/"):
                 return super().send_head()   # the redirect to the folder's URL
             path = os.path.join(path, "index.html")
+            if not self._servable(path):
+                self.send_error(404)
+                return None
         ctype = self.guess_type(path)
         wants_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
         if not os.path.isfile(path) or not wants_gzip or not ctype.startswith(COMPRESSIBLE):
