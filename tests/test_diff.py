@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import MINIMAL
+from pipeline import inert
 from pipeline.cli import main
 
 
@@ -68,7 +69,7 @@ def test_default_base_is_main(repo):
     git(repo, "checkout", "-qb", "topic")
     set_cell(repo / "datasets" / "school_levels.csv", {"year": "2025", "school_id": "2137032109", "level": "小学"}, "key_teachers", "4")
     r = run(repo, "--format", "markdown")
-    assert r.exit_code == 0 and "与 main 比较" in r.output and "key_teachers: 5 → 4" in r.output
+    assert r.exit_code == 0 and "与 main 比较" in r.output and inert.md("key_teachers: 5 → 4") in r.output
 
 
 def test_markdown_summary_names_the_flip(repo):
