@@ -26,9 +26,10 @@ site: $(BIN)/junheng
 test: env
 	$(BIN)/python -m pytest
 
-# regenerate the illustrative tables from the seeded script (staff edit the CSVs, not the script)
-sample: env
-	$(BIN)/python -m pipeline.synth --out datasets
+# regenerate the frozen illustrative sample the tests run on, from the seeded script (staff edit datasets/, not the
+# script; to put the illustrative county back into datasets/: .venv/bin/python -m pipeline.synth --out datasets)
+sample: $(BIN)/junheng
+	$(BIN)/python -m pipeline.synth --out tests/fixtures/sample
 
 bench: env
 	$(BIN)/python bench/run.py

@@ -65,7 +65,7 @@ def _revision(ctx, param, value):
 
 def _recovered(ctx, param, value: Path) -> Path:
     """Before any command reads the data folder: roll back an import that was interrupted, and say so."""
-    from .importer import recover
+    from .journal import recover
 
     said = recover(value) if value.is_dir() else ""
     if said:

@@ -1,4 +1,8 @@
-"""Shared fixtures: the repository, copies of the shipped and minimal data, and one computed sample."""
+"""Shared fixtures: the repository, the frozen sample and minimal data, and one computed sample.
+
+The tests never depend on what datasets/ holds (a real county replaces it): the illustrative sample is frozen in
+tests/fixtures/sample/, and only tests/test_datasets.py looks at datasets/ itself.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATASETS = ROOT / "datasets"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MINIMAL = FIXTURES / "minimal"
+SAMPLE = FIXTURES / "sample"          # the illustrative county as shipped when the tests were written (`make sample`)
 
 
 def tree_hash(folder: Path) -> dict[str, str]:
@@ -42,8 +47,8 @@ def minimal_copy(tmp_path: Path) -> Path:
 def sample_validated():
     from pipeline.validate import validate
 
-    v = validate(DATASETS)
-    assert v.valid, "the shipped data must be valid"
+    v = validate(SAMPLE)
+    assert v.valid, "the frozen sample must be valid"
     return v
 
 
@@ -56,7 +61,7 @@ def sample_outputs(sample_validated):
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory, sample_validated):
-    """The shipped data built once into a temporary folder: (out, site)."""
+    """The frozen sample built once into a temporary folder: (out, site)."""
     from pipeline.site import build
 
     out = tmp_path_factory.mktemp("build")

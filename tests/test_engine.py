@@ -10,7 +10,7 @@ from collections import defaultdict
 import pandas as pd
 import pytest
 
-from conftest import DATASETS, MINIMAL
+from conftest import MINIMAL, SAMPLE
 from pipeline.compute import compute_tables
 from pipeline.indicators.balance import weighted_cv
 from pipeline.indicators.county import wilson
@@ -357,7 +357,7 @@ def test_cv_shares_sum_to_one(sample_outputs):
 # ---------------------------------------------------------------- independent recomputation from the CSVs
 
 def _csv(name):
-    with (DATASETS / f"{name}.csv").open(encoding="utf-8") as fh:
+    with (SAMPLE / f"{name}.csv").open(encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
 
 

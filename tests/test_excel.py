@@ -132,10 +132,10 @@ def test_refuses_to_overwrite_uncommitted_edits(minimal_copy, tmp_path):
 def test_round_trip_of_the_shipped_data_is_exact(tmp_path):
     import shutil
 
-    from conftest import DATASETS
+    from conftest import SAMPLE
 
     data = tmp_path / "datasets"
-    shutil.copytree(DATASETS, data)
+    shutil.copytree(SAMPLE, data)
     before = tree_hash(data)
     assert cli("template", "--data-dir", data, "--out", tmp_path / "t.xlsx").exit_code == 0
     r = cli("import", tmp_path / "t.xlsx", "--data-dir", data)

@@ -1,8 +1,9 @@
-"""The shipped illustrative dataset: valid, complete, reproducible from its seeded script, and tells its story."""
+"""The illustrative sample (frozen in tests/fixtures/sample): valid, complete, reproducible from its seeded script,
+and tells its story. datasets/ itself is tested only in test_datasets.py, so a real county can replace it."""
 
 from __future__ import annotations
 
-from conftest import DATASETS
+from conftest import SAMPLE
 from pipeline import synth
 
 
@@ -34,7 +35,7 @@ def test_every_year_2021_to_2025_is_filled(sample_validated):
 def test_generator_reproduces_the_committed_csvs(tmp_path):
     synth.generate(tmp_path)
     for f in sorted(tmp_path.glob("*.csv")):
-        assert f.read_bytes() == (DATASETS / f.name).read_bytes(), f"{f.name} differs from `make sample`: rerun it"
+        assert f.read_bytes() == (SAMPLE / f.name).read_bytes(), f"{f.name} differs from the generator: refreeze the sample"
 
 
 def test_the_story_has_passes_and_failures(sample_outputs):

@@ -58,7 +58,7 @@ def test_validate_command_never_imports_pandas():
 def test_tables_after_a_pandas_free_validation_are_the_engines_frames():
     """After validating without pandas, the typed tables still convert (nullable dtypes) and pyarrow again
     recognises pandas objects."""
-    out = _run("import sys\nfrom pipeline.validate import validate\nv = validate('datasets')\n"
+    out = _run("import sys\nfrom pipeline.validate import validate\nv = validate('tests/fixtures/sample')\n"
                "assert 'pandas' not in sys.modules\n"
                "t = v.tables['schools']\nimport pandas as pd, pyarrow as pa\n"
                "print(sorted({str(x) for x in t.dtypes}))\n"
@@ -69,11 +69,12 @@ def test_tables_after_a_pandas_free_validation_are_the_engines_frames():
 
 
 def test_quoted_cells_with_line_breaks_and_commas_are_read_whole(minimal_copy):
-    edit(minimal_copy, "tasks.csv", 2, "title", "第一行\n第二行，含逗号, 和英文逗号")     # the writer quotes it
+    # plan_text is a long text that may hold line breaks ("multiline" in its schema)
+    edit(minimal_copy, "tasks.csv", 2, "plan_text", "第一行\n第二行，含逗号, 和英文逗号")     # the writer quotes it
     assert '"第一行\n第二行' in (minimal_copy / "tasks.csv").read_text(encoding="utf-8")
     v = validate(minimal_copy)
     assert v.valid, [f.sentence() for f in v.report.errors][:3]
-    assert v.tables["tasks"]["title"].iloc[0] == "第一行\n第二行，含逗号, 和英文逗号"
+    assert v.tables["tasks"]["plan_text"].iloc[0] == "第一行\n第二行，含逗号, 和英文逗号"
 
 
 def test_duplicate_keys_are_named_against_their_first_row(tmp_path):

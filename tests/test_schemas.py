@@ -9,7 +9,7 @@ import re
 import frictionless
 import pytest
 
-from conftest import DATASETS, ROOT
+from conftest import ROOT, SAMPLE
 from pipeline.compute import OUTPUTS, arrow_schema, output_schema
 from pipeline.schemas import TABLES, load
 
@@ -41,7 +41,7 @@ def test_input_schema_is_complete_and_valid(name):
 
 @pytest.mark.parametrize("name", TABLES)
 def test_every_defined_field_is_used_and_every_column_defined(name):
-    with (DATASETS / f"{name}.csv").open(encoding="utf-8") as fh:
+    with (SAMPLE / f"{name}.csv").open(encoding="utf-8") as fh:
         header = next(csv.reader(fh))
     assert header == load(name).names
 
@@ -67,7 +67,7 @@ def test_primary_keys_name_fields():
 
 
 def test_every_threshold_is_sourced_and_labelled():
-    with (DATASETS / "standards.csv").open(encoding="utf-8") as fh:
+    with (SAMPLE / "standards.csv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     for r in rows:
         assert r["source"].strip() and r["name"].strip(), r
@@ -77,7 +77,7 @@ def test_every_threshold_is_sourced_and_labelled():
 
 
 def test_standards_cover_both_profiles():
-    with (DATASETS / "standards.csv").open(encoding="utf-8") as fh:
+    with (SAMPLE / "standards.csv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     national = {r["rule_id"] for r in rows if r["profile"] == "national"}
     county = {r["rule_id"] for r in rows if r["profile"] == "county"}
@@ -97,14 +97,14 @@ def test_output_schema_documented_and_derived(name):
 
 
 def test_descriptor_is_flagged_and_frictionless_reads_it():
-    d = json.loads((DATASETS / "datapackage.json").read_text(encoding="utf-8"))
+    d = json.loads((SAMPLE / "datapackage.json").read_text(encoding="utf-8"))
     assert d["illustrative"] is True and "示例" in d["title"]
-    pkg = frictionless.Package(str(DATASETS / "datapackage.json"))
+    pkg = frictionless.Package(str(SAMPLE / "datapackage.json"))
     assert sorted(r.name for r in pkg.resources) == sorted(TABLES)
 
 
 def test_sample_school_names_are_marked():
-    with (DATASETS / "schools.csv").open(encoding="utf-8") as fh:
+    with (SAMPLE / "schools.csv").open(encoding="utf-8") as fh:
         names = [r["school_name"] for r in csv.DictReader(fh)]
     assert names and all(n.endswith("（示例）") for n in names)
 
