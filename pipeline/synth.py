@@ -164,7 +164,7 @@ def generate(out: Path, seed: int = SEED) -> dict[str, int]:
         "task_updates", "releases")}
     t["county"].append(dict(county_code="370321", county_name="桓台县", city_name="淄博市", province_name="山东省",
                             plan_doc_no="桓政办字〔2021〕46号", plan_title="桓台县义务教育优质均衡发展县创建实施工作方案",
-                            target_year=2025, basic_balance_year=2015))
+                            publisher="桓台县教育和体育局", target_year=2025, basic_balance_year=2015))
     _fill(t, _TOWNS, schools, rng)
     _county_tables(rng, t, schools)
     for name, rows in t.items():
@@ -210,12 +210,13 @@ def generate_scaled(out: Path, units: int, seed: int = SEED) -> dict[str, int]:
         "funding_baselines", "county_finance", "teacher_workforce", "access", "cohorts", "disabled_children",
         "quality_monitoring", "judged_items", "satisfaction", "task_updates", "releases")}
     t["county"].append(dict(county_code="370321", county_name="示例县", city_name="示例市", province_name="示例省",
-                            plan_doc_no="示例〔2021〕1号", plan_title="示例县创建实施方案", target_year=2025, basic_balance_year=2015))
+                            plan_doc_no="示例〔2021〕1号", plan_title="示例县创建实施方案", publisher="示例县教育局",
+                            target_year=2025, basic_balance_year=2015))
     _fill(t, towns, schools, rng)
     _county_tables(rng, t, schools)
     for name, rows in t.items():
         _write(out / f"{name}.csv", rows)
-    src = Path(__file__).resolve().parent.parent / "datasets"
+    src = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "sample"     # never datasets/ (a real county's)
     for name in _HAND_KEPT:
         shutil.copyfile(src / name, out / name)
     (out / "remediation.csv").write_text((src / "remediation.csv").read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
@@ -260,6 +261,14 @@ def school_levels_rows(out: Path, rows: int, seed: int = SEED, errors: dict | No
     return path
 
 
+# the illustrative county's departments for each kind of gap (sample content; the engine takes them from tasks.csv)
+_SAMPLE_DEPTS = {"R1": "县教育体育局、县委编办", "R2": "县教育体育局", "R3": "县教育体育局、县委编办",
+                 "R4": "县教育体育局、县自然资源局、各镇人民政府", "R5": "县教育体育局、县自然资源局、各镇人民政府",
+                 "R6": "县教育体育局、县财政局", "R7": "县教育体育局、县财政局", "G3": "县教育体育局、县财政局",
+                 "G4": "县教育体育局、县自然资源局", "G5": "县教育体育局", "G6": "县财政局、县教育体育局",
+                 "G7": "县财政局、县教育体育局", "Q4": "县教育体育局"}
+
+
 def _ledger(out: Path) -> list[dict]:
     """A believable 整改台账 made from the engine's own 2021 gaps: most have items, some done, a few overdue,
     two closable, and one marked done while the data still shows the gap."""
@@ -270,7 +279,7 @@ def _ledger(out: Path) -> list[dict]:
     from .schemas import load
     from .validate import validate
 
-    src = Path(__file__).resolve().parent.parent / "datasets"
+    src = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "sample"     # never datasets/ (a real county's)
     for name in _HAND_KEPT:                      # hand-kept tables come from the repository
         if not (out / name).exists():
             shutil.copyfile(src / name, out / name)
@@ -291,6 +300,7 @@ def _ledger(out: Path) -> list[dict]:
     for i, r in enumerate(rows):
         key = (r["school_id"], r["level"], r["item_id"])
         r["measure"] = "示例：" + measures.get(r["item_id"], "制定专项整改方案")
+        r["departments"] = _SAMPLE_DEPTS.get(r["item_id"], "县教育体育局")
         r["planned_investment_yuan"] = {"R4": 2_400_000, "R5": 3_600_000, "R6": 450_000, "R7": 300_000, "G3": 380_000}.get(r["item_id"], 0)
         if key in still_keys:
             if not early_done and r["item_id"] == "R5":

@@ -149,3 +149,24 @@ def test_pages_show_the_ledger(built_site):
     assert "整改事项" in school and "ZG-2021-" in school
     feed = (site / "feed.xml").read_text(encoding="utf-8")
     assert "立项" in feed and "销号" in feed
+
+
+def test_draft_takes_departments_from_the_plans_tasks():
+    """No department is written in code: each item's come from the tasks whose `items` name it (tasks.csv)."""
+    import pandas as pd
+
+    from conftest import MINIMAL
+    from pipeline.compute import compute_tables
+    from pipeline.indicators.ledger import departments, draft
+    from pipeline.validate import validate
+
+    tasks = pd.DataFrame(dict(task_id=[2, 1, 3], departments=["乙局、甲局", "甲局、丙办", "丁委"], items=["R4 G3", "R4", "Q4"]))
+    assert departments(tasks) == {"R4": "甲局、丙办、乙局", "G3": "乙局、甲局", "Q4": "丁委"}
+    t = validate(MINIMAL).tables
+    t["tasks"] = t["tasks"].assign(departments="某某县测试局、某某镇政府")
+    out = compute_tables(t)
+    year = int(out["school_indicators"]["year"].max())
+    d = draft(t, out, year)
+    named = set(" ".join(t["tasks"]["items"].astype(str)).split())
+    assert len(d) and set(d.loc[d["item_id"].isin(named), "departments"]) == {"某某县测试局、某某镇政府"}
+    assert set(d.loc[~d["item_id"].isin(named), "departments"]) <= {""}

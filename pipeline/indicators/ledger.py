@@ -12,10 +12,6 @@ import pandas as pd
 PROFILE = "county"
 NO_LEDGER, OVERDUE, DONE_TOO_EARLY, CLOSABLE, ON_TRACK = "未建台账", "逾期", "已销号但未达标", "可销号", "正常"
 _KEY = ["school_id", "level", "item_id"]
-_DEPTS = {"R1": "县教育体育局、县委编办", "R2": "县教育体育局", "R3": "县教育体育局、县委编办", "R4": "县教育体育局、县自然资源局、各镇人民政府",
-          "R5": "县教育体育局、县自然资源局、各镇人民政府", "R6": "县教育体育局、县财政局", "R7": "县教育体育局、县财政局",
-          "G3": "县教育体育局、县财政局", "G4": "县教育体育局、县自然资源局", "G5": "县教育体育局", "G6": "县财政局、县教育体育局",
-          "G7": "县财政局、县教育体育局", "Q4": "县教育体育局"}
 
 
 def as_of(tables: dict) -> str:
@@ -42,6 +38,18 @@ def _problem(row, names: dict, rule_names: dict) -> str:
     return f"{name} {row['item_id']} {what}：{row['detail']}"
 
 
+def departments(tasks: pd.DataFrame) -> dict[str, str]:
+    """Each item's responsible departments, from the plan's tasks (tasks.csv) whose `items` name it, in task order;
+    an item no task names gets none (the staff fill it in)."""
+    out: dict[str, list[str]] = {}
+    for r in tasks.sort_values("task_id").itertuples(index=False):
+        for item in str(r.items or "").split():
+            for d in str(r.departments or "").split("、"):
+                if d and d not in out.setdefault(item, []):
+                    out[item].append(d)
+    return {k: "、".join(v) for k, v in out.items()}
+
+
 def draft(tables: dict, outputs: dict, year: int) -> pd.DataFrame:
     """Ledger rows for every failing school item of `year` that has no open ledger item yet."""
     led = tables["remediation"]
@@ -52,13 +60,14 @@ def draft(tables: dict, outputs: dict, year: int) -> pd.DataFrame:
     towns = dict(zip(tables["schools"]["school_id"], tables["schools"]["town"]))
     st = tables["standards"]
     rule_names = dict(zip(st["rule_id"], st["name"]))
+    depts = departments(tables["tasks"])
     used = [int(n.split("-")[2]) for n in led["item_no"] if n.startswith(f"ZG-{year}-")]
     start = max(used, default=0)
     rows = []
     for i, r in enumerate(f.to_dict("records"), start=start + 1):
         rows.append(dict(item_no=f"ZG-{year}-{i:03d}", opened_year=year, school_id=r["school_id"], town=towns.get(r["school_id"], ""),
                          level=r["level"], item_id=r["item_id"], problem=_problem(r, names, rule_names), measure="",
-                         gap_at_open=None if pd.isna(r["gap"]) else round(float(r["gap"]), 2), gap_unit=r["gap_unit"], departments=_DEPTS.get(r["item_id"], ""),
+                         gap_at_open=None if pd.isna(r["gap"]) else round(float(r["gap"]), 2), gap_unit=r["gap_unit"], departments=depts.get(r["item_id"], ""),
                          planned_investment_yuan=None, due="", status="未开始", done_on="", evidence_url=""))
     cols = [c for c in led.columns if c != "_row"]
     return pd.DataFrame(rows, columns=cols)

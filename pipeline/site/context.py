@@ -74,7 +74,8 @@ def make_state(v, outputs: dict, cache_dir: Path | None) -> SiteState:
         license_text=f"本数据以 {lic[0]['name']}（{lic[0].get('title', '')}）许可发布：{lic[0].get('path', '')}\n"
                      "使用时请注明来源。示例数据为虚构，不得作为真实情况引用。\n" if illustrative else
                      f"本数据以 {lic[0]['name']}（{lic[0].get('title', '')}）许可发布：{lic[0].get('path', '')}\n使用时请注明来源。\n",
-        cite_gbt=f"{county['county_name']}教育和体育局. {title}[DS/OL]. 版本 {rel['release']}. {year}.",
-        cite_apa=f"{county['county_name']}教育和体育局. ({year}). {title} (Version {rel['release']}) [Data set].",
+        publisher=county["publisher"],
+        cite_gbt=f"{county['publisher']}. {title}[DS/OL]. 版本 {rel['release']}. {year}.",
+        cite_apa=f"{county['publisher']}. ({year}). {title} (Version {rel['release']}) [Data set].",
     )
     return SiteState(t, outputs, meta, cache_dir)

@@ -386,7 +386,7 @@ class Site:
                   "license": self.meta["licenses"][0].get("path", ""), "inLanguage": "zh-CN",
                   "temporalCoverage": f"{self.years[0]}/{self.year}",
                   "spatialCoverage": f"{self.meta['province']}{self.meta['city']}{self.meta['county']}",
-                  "creator": {"@type": "GovernmentOrganization", "name": f"{self.meta['county']}教育和体育局"},
+                  "creator": {"@type": "GovernmentOrganization", "name": self.meta["publisher"]},
                   "distribution": [{"@type": "DataDownload", "encodingFormat": "application/zip", "contentUrl": "downloads/junheng-data.zip"}]}
         if self.meta["illustrative"]:
             jsonld["description"] = "示例数据（虚构）。" + jsonld["description"]
@@ -440,7 +440,7 @@ def _atom(entries: list[dict], meta: dict, ledger_entries: list[dict] = ()) -> s
     updated = entries[0]["released_on"] + "T00:00:00Z" if entries else "2000-01-01T00:00:00Z"
     parts = ['<?xml version="1.0" encoding="utf-8"?>', '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">',
              f"<title>{xml_escape(site)} · 更新记录</title>", f"<id>urn:junheng:{xml_escape(meta['package_name'])}:releases</id>",
-             f"<updated>{updated}</updated>", f"<author><name>{xml_escape(meta['county'])}教育和体育局</name></author>",
+             f"<updated>{updated}</updated>", f"<author><name>{xml_escape(meta['publisher'])}</name></author>",
              '<link rel="alternate" href="changelog/"/>']
     for e in entries:
         text = e["summary"] + "（" + "；".join(e["facts"]) + "）"
