@@ -21,6 +21,7 @@ from .rules import PROFILES, Rule, Rules
 MET, NOT_MET, PENDING, NO_DATA = "达标", "未达标", "待评估", "无数据"
 PART_OF = {"G": "政府保障程度", "B": "政府保障程度", "Q": "教育质量", "S": "社会认可度", "V": "一票否决"}
 _ROMAN = {"Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4}
+_LEVEL_NAME = {v: k for k, v in _ROMAN.items()}
 
 
 @dataclass
@@ -421,7 +422,8 @@ def q9(ctx: _Ctx, y: int, p: str) -> Item:
     lvl_rule, diff_rule = ctx.rules.need("Q9", p), ctx.rules.need("Q9.diff", p)
     bad = [f"{r.subject}{r.grade}年级（{r.level_reached}级，差异率 {_fmt(r.school_diff_rate)}）" for r in g.itertuples(index=False)
            if not (lvl_rule.meets(_ROMAN[r.level_reached]) and diff_rule.meets(float(r.school_diff_rate)))]
-    ev = f"采用 {last} 年监测结果（{len(g)} 个科目年级）" + (f"；未达要求：{'、'.join(bad)}" if bad else "：全部达到Ⅲ级以上且校际差异率低于 0.15")
+    ev = f"采用 {last} 年监测结果（{len(g)} 个科目年级）" + (f"；未达要求：{'、'.join(bad)}" if bad else
+         f"：全部达到{_LEVEL_NAME.get(int(lvl_rule.threshold), lvl_rule.threshold)}级以上且校际差异率低于 {_fmt(diff_rule.threshold)}")
     return Item(NOT_MET if bad else MET, float(min(_ROMAN[v] for v in g["level_reached"])), ev)
 
 

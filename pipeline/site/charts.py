@@ -113,17 +113,17 @@ def _reuse(shape: tuple, d: pd.DataFrame, title: str, make) -> dict:
     return spec
 
 
-def ratio_trend(chart_id: str, df: pd.DataFrame, title: str, summary: str, reuse: bool = True) -> Chart:
-    """A school's seven indicators over the years as a share of their thresholds (100% = met, 85% = floor)."""
+def ratio_trend(chart_id: str, df: pd.DataFrame, title: str, summary: str, floor: float, reuse: bool = True) -> Chart:
+    """A school's seven indicators over the years as a share of their thresholds (100% = met; the floor, P.floor)."""
     d = df[["year", "indicator", "pct", "status"]].copy()
     d["year"] = d["year"].astype(int)
     years = sorted(d["year"].unique().tolist())
-    make = lambda: _ratio_trend_spec(d, title, years)   # noqa: E731
-    spec = _reuse(("ratio_trend", tuple(years)), d, title, make) if reuse else make()
+    make = lambda: _ratio_trend_spec(d, title, years, floor)   # noqa: E731
+    spec = _reuse(("ratio_trend", tuple(years), floor), d, title, make) if reuse else make()
     return Chart(chart_id, title, summary, spec, d, {"year": "年份", "indicator": "指标", "pct": "达到阈值的百分比（%）", "status": "是否达标"})
 
 
-def _ratio_trend_spec(d: pd.DataFrame, title: str, years: list[int]) -> dict:
+def _ratio_trend_spec(d: pd.DataFrame, title: str, years: list[int], floor: float) -> dict:
     color, shape = status_scale()
     base = alt.Chart(d).encode(x=alt.X("year:O", title="年份", sort=years, axis=alt.Axis(labelAngle=0)))
     line = base.mark_line(color="#888").encode(y=alt.Y("pct:Q", title="达到阈值的百分比（%）"), detail="indicator:N")
@@ -133,7 +133,7 @@ def _ratio_trend_spec(d: pd.DataFrame, title: str, years: list[int]) -> dict:
                  alt.Tooltip("pct:Q", title="达到阈值（%）", format=".0f")])
     text = base.transform_filter(alt.datum.year == max(years)).mark_text(align="left", dx=6, fontSize=10).encode(
         y="pct:Q", text="indicator:N")
-    rules = alt.Chart(pd.DataFrame({"p": [100, 85], "l": ["阈值 100%", "85%"]})).mark_rule(strokeDash=[4, 3], color="#555").encode(y="p:Q")
+    rules = alt.Chart(pd.DataFrame({"p": [100, floor * 100], "l": ["阈值 100%", f"{floor * 100:g}%"]})).mark_rule(strokeDash=[4, 3], color="#555").encode(y="p:Q")
     ch = (line + pts + text + rules).properties(width=460, height=260, title=title)
     return _spec(ch)
 

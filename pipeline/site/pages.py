@@ -78,6 +78,20 @@ def gap_text(ind: str, gap: float) -> str:
     return f"{what}缺 {exact.shown(gap, 0, 0)} 平方米"
 
 
+def params(standards: pd.DataFrame, profile: str = "national") -> dict:
+    """The rules a page's text states (6 of 7, the 85% floor, the CV limits, the split weights, the 教学点 cut-off,
+    the Q9 level and gap, the survey's threshold and interval level), read from standards.csv as text for reading."""
+    from ..indicators.rules import Rules
+
+    rules = Rules(standards)
+    g = lambda rid, level="全部": rules.need(rid, profile, level).threshold      # noqa: E731
+    t = lambda x: f"{x:g}"                                                      # noqa: E731
+    return dict(min_met=t(g("P.min_met")), floor=g("P.floor"), floor_pct=f"{g('P.floor') * 100:g}%",
+                cv_primary=f"{g('CV', '小学'):.2f}", cv_junior=f"{g('CV', '初中'):.2f}", tp_cutoff=t(g("P.tp_cutoff")),
+                w_junior=t(g("P.w_junior")), w_senior=t(g("P.w_senior")), w_senior_complete=t(g("P.w_senior_complete")),
+                n_indicators=len(INDICATORS), s1=t(g("S1")), s1_confidence=f"{g('S1.confidence') * 100:g}%")
+
+
 def prefix_for(path: str) -> str:
     parts = path.split("/")
     depth = len(parts) - 1 + (0 if parts[-1] == "index.md" else 1)
@@ -97,7 +111,8 @@ class Site:
         self.env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
                                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, finalize=md)
         self.env.filters.update(md=md, num=num, join=_join)
-        self.env.globals.update(badge=badge, num=num, PROFILE_ZH=PROFILE_ZH, SHORT=_SHORT, UNIT=_UNIT)
+        self.P = params(state.tables["standards"])
+        self.env.globals.update(badge=badge, num=num, PROFILE_ZH=PROFILE_ZH, SHORT=_SHORT, UNIT=_UNIT, P=self.P)
 
     # ------------------------------------------------------------ helpers
     def render(self, path: str, template: str, page_title: str, **kw) -> None:
@@ -231,7 +246,8 @@ class Site:
                 hist["indicator"] = hist["indicator_id"]
                 hist["status"] = hist["meets"].map({True: "达标", False: "未达标"})
                 trend = charts.ratio_trend(f"school-{sid}-{'primary' if level == '小学' else 'junior'}", hist,
-                                           f"{s['school_name']}（{level}）七项指标的变化", _trend_summary(hist, self.year))
+                                           f"{s['school_name']}（{level}）七项指标的变化", _trend_summary(hist, self.year),
+                                           floor=self.P["floor"])
                 parts.append(dict(level=level, rows=rows, verdict=verdict.to_dict(), gaps=gaps, trend=trend))
             facts = sorted(lv[(lv["school_id"] == sid) & (lv["year"] == self.year)].to_dict("records"),
                            key=lambda r: ("小学", "初中", "高中", "特殊教育").index(r["level"]))
