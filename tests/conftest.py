@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-DATASETS = ROOT / "datasets"
+# the data folder test_datasets.py checks: datasets/ unless JUNHENG_DATASETS names another (test_other_county.py does)
+DATASETS = Path(os.environ.get("JUNHENG_DATASETS") or ROOT / "datasets")
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MINIMAL = FIXTURES / "minimal"
 SAMPLE = FIXTURES / "sample"          # the illustrative county as shipped when the tests were written (`make sample`)
