@@ -293,3 +293,17 @@ def test_chart_font_subset_gives_the_same_svg(tmp_path, minimal_site):
     odd = dict(specs[0], title="鑫淼犇")
     assert not set("鑫淼犇") <= set(have)
     assert chartfont.render(odd, folder) == vl_convert.vegalite_to_svg(odd)
+
+
+def test_item_pages_give_each_profile_its_own_source_and_confidence(minimal_site):
+    """G1: the national method (secondary) and the county plan's 任务 2 (official) each under their own requirement."""
+    import csv as _csv
+
+    _, pages = minimal_site
+    page = html.unescape(re.sub(r"<[^>]+>", "", pages["government.md"]))
+    with (MINIMAL / "standards.csv").open(encoding="utf-8") as fh:
+        rules = {(r["rule_id"], r["profile"]): r for r in _csv.DictReader(fh)}
+    national, county = rules[("G1", "national")], rules[("G1", "county")]
+    assert national["source"] != county["source"] and national["label"] != county["label"]
+    assert f"依据：{national['source']}（可信度：{national['label']}）" in page
+    assert f"依据：{county['source']}（可信度：{county['label']}）" in page
