@@ -164,7 +164,7 @@ def generate(out: Path, seed: int = SEED) -> dict[str, int]:
         "task_updates", "releases")}
     t["county"].append(dict(county_code="370321", county_name="桓台县", city_name="淄博市", province_name="山东省",
                             plan_doc_no="桓政办字〔2021〕46号", plan_title="桓台县义务教育优质均衡发展县创建实施工作方案",
-                            publisher="桓台县教育和体育局", target_year=2025, basic_balance_year=2015))
+                            publisher="桓台县教育和体育局", target_year=2025, basic_balance_year=2015, junior_years=4))
     _fill(t, _TOWNS, schools, rng)
     _county_tables(rng, t, schools)
     for name, rows in t.items():
@@ -211,7 +211,7 @@ def generate_scaled(out: Path, units: int, seed: int = SEED) -> dict[str, int]:
         "quality_monitoring", "judged_items", "satisfaction", "task_updates", "releases")}
     t["county"].append(dict(county_code="370321", county_name="示例县", city_name="示例市", province_name="示例省",
                             plan_doc_no="示例〔2021〕1号", plan_title="示例县创建实施方案", publisher="示例县教育局",
-                            target_year=2025, basic_balance_year=2015))
+                            target_year=2025, basic_balance_year=2015, junior_years=4))
     _fill(t, towns, schools, rng)
     _county_tables(rng, t, schools)
     for name, rows in t.items():
@@ -457,7 +457,7 @@ def _county_tables(rng: random.Random, t: dict, schools: list[_School]) -> None:
                                 junior_graduates=grads, junior_graduates_rural=rural,
                                 migrant_eligible=2310 + 35 * i, migrant_in_public=round((2310 + 35 * i) * [0.82, 0.85, 0.88, 0.9, 0.91][i]),
                                 migrant_in_purchased=round((2310 + 35 * i) * 0.04)))
-        for years, rate in ((3, [0.974, 0.978, 0.981, 0.983, 0.985][i]), (4, [0.943, 0.948, 0.956, 0.962, 0.967][i])):
+        for years, rate in ((4, [0.943, 0.948, 0.956, 0.962, 0.967][i]),):     # 5-4 system: no 3-year junior cohort exists
             entrants = 6700 + 30 * i
             tin, tout, deaths = 180 + i, 150 + 2 * i, 3
             graduates = round(rate * (entrants - deaths)) + tin - tout

@@ -478,7 +478,8 @@ class _Domain:
 
     def run(self) -> None:
         for check in (self.parts_of_whole, self.levels_and_years, self.class_sizes, self.jumps, self.parents,
-                      self.county_rows, self.judged, self.standards_complete, self.milestones, self.baselines):
+                      self.county_rows, self.judged, self.standards_complete, self.milestones, self.baselines,
+                      self.cohort_lengths):
             check()
 
     def parts_of_whole(self) -> None:
@@ -668,6 +669,17 @@ class _Domain:
                   "数值规则和参数必须有阈值。", "请填写阈值，或把比较方式改为 judged。")
         self.flag("standards", pc.and_(no_threshold, pc.is_valid(d["threshold"])), "threshold",
                   "judged（依据材料认定）和 composite（由分项组成）的规则不应有阈值。", "请清空阈值。")
+
+    def cohort_lengths(self) -> None:
+        """A cohort of another length than the county's junior school cannot exist there (a 3-year cohort in a 5-4
+        county): it is never used, and keeping it suggests numbers that were made up."""
+        if not self.need("county", "cohorts") or not len(self.t["county"]):
+            return
+        junior = self.t["county"]["junior_years"][0].as_py()
+        d = self.t["cohorts"]
+        self.flag("cohorts", pc.not_equal(d["cohort_years"], junior), "cohort_years",
+                  lambda r: f"本县初中学制为 {junior} 年（county.csv 的 junior_years），{r['cohort_years']} 年的队列在本县不存在，计算中不会使用这一行。",
+                  f"请删除这一行；巩固率只需要 {junior} 年队列的数据。", sev=WARNING)
 
     def milestones(self) -> None:
         if not self.need("milestones"):

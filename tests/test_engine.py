@@ -196,18 +196,36 @@ def _item(out, item, year, profile):
     return r.iloc[0]
 
 
-@pytest.mark.parametrize("item", ["G6", "G14", "Q1", "Q2"])
+@pytest.mark.parametrize("item", ["G6", "G14", "Q2"])
 def test_profiles_disagree_where_the_plan_is_stricter(sample_outputs, item):
     assert _item(sample_outputs, item, 2021, "national")["status"] == "达标"
     assert _item(sample_outputs, item, 2021, "county")["status"] == "未达标"
 
 
-def test_q1_uses_the_cohort_length_of_each_profile(sample_validated, sample_outputs):
+def test_q1_in_a_5_4_county_national_is_not_applicable_and_county_uses_4_years(sample_validated, sample_outputs):
+    assert int(sample_validated.tables["county"]["junior_years"].iloc[0]) == 4
     c = sample_validated.tables["cohorts"]
-    for profile, years in (("national", 3), ("county", 4)):
-        r = c[(c["graduation_year"] == 2022) & (c["cohort_years"] == years)].iloc[0]
-        expected = (r["graduates"] - r["transferred_in"] + r["transferred_out"]) * 100 / (r["entrants"] - r["deaths"])
-        assert _item(sample_outputs, "Q1", 2022, profile)["value"] == pytest.approx(float(expected), abs=1e-12)
+    assert set(c["cohort_years"]) == {4}                    # no made-up 3-year cohort in the sample
+    r = c[(c["graduation_year"] == 2022) & (c["cohort_years"] == 4)].iloc[0]
+    expected = (r["graduates"] - r["transferred_in"] + r["transferred_out"]) * 100 / (r["entrants"] - r["deaths"])
+    assert _item(sample_outputs, "Q1", 2022, "county")["value"] == pytest.approx(float(expected), abs=1e-12)
+    national = _item(sample_outputs, "Q1", 2022, "national")
+    assert national["status"] == "不适用" and "没有 3 年的初中队列" in national["evidence"] and pd.isna(national["value"])
+
+
+def test_q1_follows_the_countys_school_system(t):
+    # a 6-3 county: the national 3-year cohort is computed, the 4-year target cannot apply
+    t["county"] = t["county"].assign(junior_years=3)
+    out = out_of(t)
+    c = t["cohorts"]
+    r = c[(c["graduation_year"] == 2025) & (c["cohort_years"] == 3)].iloc[0]
+    expected = (r["graduates"] - r["transferred_in"] + r["transferred_out"]) * 100 / (r["entrants"] - r["deaths"])
+    assert _item(out, "Q1", 2025, "national")["value"] == pytest.approx(float(expected), abs=1e-12)
+    assert _item(out, "Q1", 2025, "county")["status"] == "不适用"
+    # 不适用 neither passes nor fails its part: the part's status is that of the other items
+    v = out["verdict"]
+    q = v[(v["year"] == 2025) & (v["profile"] == "county") & (v["part"] == "教育质量")].iloc[0]
+    assert "Q1" not in q["reasons"]
 
 
 def test_g6_floor_by_hand(t):

@@ -18,7 +18,7 @@ import pandas as pd
 from . import exact
 from .rules import PROFILES, Rule, Rules
 
-MET, NOT_MET, PENDING, NO_DATA = "达标", "未达标", "待评估", "无数据"
+MET, NOT_MET, PENDING, NO_DATA, NOT_APPLICABLE = "达标", "未达标", "待评估", "无数据", "不适用"
 PART_OF = {"G": "政府保障程度", "B": "政府保障程度", "Q": "教育质量", "S": "社会认可度", "V": "一票否决"}
 _ROMAN = {"Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4}
 _LEVEL_NAME = {v: k for k, v in _ROMAN.items()}
@@ -361,6 +361,10 @@ def b1(ctx: _Ctx, y: int, p: str) -> Item:
 
 def q1(ctx: _Ctx, y: int, p: str) -> Item:
     years = int(ctx.rules.param("Q1.cohort_years", p))
+    junior = int(ctx.t["county"]["junior_years"].iloc[0])
+    if years != junior:        # e.g. the national 3-year cohort in a 5-4 county: no such cohort exists
+        return Item(NOT_APPLICABLE, evidence=f"本县初中学制为 {junior} 年，没有 {years} 年的初中队列，这一口径的 {years} 年巩固率不适用；"
+                                             f"巩固率按 {junior} 年队列计算的结果见另一口径。")
     c = ctx.t["cohorts"]
     r = c[(c["graduation_year"] == y) & (c["cohort_years"] == years)]
     if r.empty:

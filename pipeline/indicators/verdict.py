@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import exact
-from .county import MET, NO_DATA, NOT_MET, PENDING
+from .county import MET, NO_DATA, NOT_APPLICABLE, NOT_MET, PENDING
 from .rules import PROFILES
 
 PARTS = ("资源配置", "政府保障程度", "教育质量", "社会认可度", "一票否决")
@@ -17,6 +17,7 @@ WHOLE = "总体"
 
 
 def _combine(statuses: list[str]) -> str:
+    statuses = [s for s in statuses if s != NOT_APPLICABLE]      # an item that cannot apply here neither passes nor fails
     if not statuses:
         return NO_DATA
     if NOT_MET in statuses:
@@ -47,7 +48,7 @@ def verdicts(school_verdicts: pd.DataFrame, balance: pd.DataFrame, items: pd.Dat
             for part in ("政府保障程度", "教育质量", "社会认可度"):
                 g = it[it["part"] == part]
                 st[part] = _combine(list(g["status"]))
-                for r in g[g["status"] != MET].itertuples(index=False):
+                for r in g[~g["status"].isin([MET, NOT_APPLICABLE])].itertuples(index=False):
                     reasons[part].append(f"{r.item_id} {r.name}：{r.status}")
             v = it[it["part"] == "一票否决"]
             s1 = it[it["item_id"] == "S1"]

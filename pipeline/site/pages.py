@@ -32,7 +32,7 @@ def plain(text: str) -> str:
     return inert.title(text)
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-_STATUS_CLASS = {"达标": "ok", "未达标": "bad", "待评估": "wait", "无数据": "wait", "不确定": "wait", True: "ok", False: "bad"}
+_STATUS_CLASS = {"达标": "ok", "未达标": "bad", "待评估": "wait", "无数据": "wait", "不适用": "wait", True: "ok", False: "bad"}
 _SHORT = {"R1": "高学历教师", "R2": "骨干教师", "R3": "体育艺术教师", "R4": "教学及辅助用房", "R5": "体育运动场馆",
           "R6": "教学仪器设备值", "R7": "网络多媒体教室"}
 _UNIT = {"R1": "人/百生", "R2": "人/百生", "R3": "人/百生", "R4": "平方米/生", "R5": "平方米/生", "R6": "元/生", "R7": "间/百生"}
