@@ -78,19 +78,21 @@ def compute_tables(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
                balance=balance, balance_contributions=contributions, county_items=items, school_checks=checks, verdict=verdict)
     out["ledger_checks"] = _ledger.checks(t, out, years[-1])
     out["watch"] = _ledger.watch(t, out)
-    sort = dict(school_indicators=["year", "profile", "school_id", "level", "indicator_id"],
-                school_verdicts=["year", "profile", "school_id", "level"], school_units=["year", "profile", "school_id", "level"],
-                exclusions=["year", "profile", "school_id", "level"], balance=["year", "profile", "level", "indicator_id"],
-                balance_contributions=["year", "profile", "level", "indicator_id", "school_id"],
-                county_items=["year", "profile"], school_checks=["year", "profile", "item_id", "school_id"], verdict=["year", "profile"],
-                ledger_checks=["year"], watch=["year"])
     for name, df in out.items():
-        cols = [f["name"] for f in output_schema(name)["fields"]]
+        d = output_schema(name)
+        cols = [f["name"] for f in d["fields"]]
         for c in cols:
             if c not in df.columns:
                 df[c] = None
-        out[name] = _sorted(df[cols], sort[name])
+        out[name] = _sorted(df[cols], order_of(name))
     return out
+
+
+def order_of(name: str) -> list[str]:
+    """How an output table is ordered: by its primary key (schemas/outputs), or, for a list ordered by severity
+    with no null-free key (ledger_checks, watch), by its declared orderBy (the engine's order within it kept)."""
+    d = output_schema(name)
+    return list(d.get("primaryKey") or d["orderBy"])
 
 
 def _sorted(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:

@@ -41,3 +41,16 @@ def test_fixed_columns_of_design(tmp_path):
     }
     for name, cols in fixed.items():
         assert set(cols) <= set(arrow_schema(name).names), name
+
+
+def test_outputs_are_ordered_by_the_key_their_schema_declares(sample_outputs):
+    """The order of every output table is declared once, in schemas/outputs (primaryKey, or orderBy for the two
+    severity-ordered lists); a primary key is unique and never null."""
+    from pipeline.compute import OUTPUTS, order_of, output_schema
+
+    for name in OUTPUTS:
+        df = sample_outputs[name]
+        keys = order_of(name)
+        assert df[keys].equals(df.sort_values(keys, kind="stable")[keys].reset_index(drop=True)), name
+        if "primaryKey" in output_schema(name):
+            assert not df[keys].isna().any().any() and not df.duplicated(keys).any(), name

@@ -466,7 +466,8 @@ ITEMS = {"G3": g3, "G4": g4, "G5": g5, "G6": g6, "G7": g7, "G8": g8, "G9": g9, "
          "G14": g14, "G15": g15, "B1": b1, "Q1": q1, "Q2": q2, "Q4": q4, "Q9": q9, "S1": s1}
 
 
-def _order(item: str) -> tuple:
+def item_order(item: str) -> tuple:
+    """The method's order of items: G, B, Q, S, V, each by number (G2 before G10)."""
     return ({"G": 0, "B": 1, "Q": 2, "S": 3, "V": 4}[item[0]], int(re.sub(r"\D", "", item) or 0))
 
 
@@ -477,7 +478,7 @@ def county_items(t: dict, rules: Rules, years: list[int]) -> tuple[pd.DataFrame,
     for p in PROFILES:
         ids = [i for i in set(rules.items(p, "G") + rules.items(p, "B") + rules.items(p, "Q") + rules.items(p, "S") + rules.items(p, "V"))
                if not re.fullmatch(r"[A-Z]\d+[a-z]", i)]   # sub-items such as G15b are folded into their item
-        for item in sorted(ids, key=_order):
+        for item in sorted(ids, key=item_order):
             level_rules = rules.levels_of(item, p)
             rule = level_rules[-1]
             for y in years:

@@ -127,8 +127,12 @@ class Site:
         return v[(v["year"] == year) & (v["profile"] == profile)].set_index("part")
 
     def items(self, year: int, part: str) -> pd.DataFrame:
+        """One part's items of a year in the method's order (G1 … G15, B1, Q1 …; the table itself is in key order)."""
+        from ..indicators.county import item_order
+
         ci = self.o["county_items"]
-        return ci[(ci["year"] == year) & (ci["part"] == part)]
+        ci = ci[(ci["year"] == year) & (ci["part"] == part)]
+        return ci.iloc[sorted(range(len(ci)), key=lambda i: (item_order(ci["item_id"].iloc[i]), ci["profile"].iloc[i]))]
 
     def rule(self, rule_id: str, profile: str = "national", level: str = "全部") -> dict:
         st = self.t["standards"]
@@ -290,6 +294,9 @@ class Site:
         history = {}
         for r in hist.itertuples():
             history.setdefault((r.item_id, r.name), {})[(r.year, r.profile)] = r.status
+        from ..indicators.county import item_order
+
+        history = dict(sorted(history.items(), key=lambda kv: item_order(kv[0][0])))
         checks = self.o["school_checks"]
         checks = checks[(checks["year"] == self.year) & (~checks["meets"].astype(bool))]
         ids = {r["item_id"] for rows in items.values() for r in rows}
