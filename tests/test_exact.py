@@ -8,41 +8,18 @@ students has 263 + 1.1 × 670 = 1000 weighted students, so its primary part gets
 
 from __future__ import annotations
 
-import copy
 from fractions import Fraction
 
 import pandas as pd
 import pytest
 
-from conftest import MINIMAL
+from conftest import set_row as _set
 from pipeline.compute import compute_tables
 from pipeline.indicators import exact
 from pipeline.indicators.balance import balance
 from pipeline.indicators.rules import Rules
-from pipeline.validate import validate
 
 NINE, TWELVE, COMPLETE = "2137032109", "2137032112", "2137032110"
-
-
-@pytest.fixture(scope="module")
-def minimal_tables():
-    v = validate(MINIMAL)
-    assert v.valid
-    return v.tables
-
-
-@pytest.fixture
-def t(minimal_tables):
-    return copy.deepcopy(minimal_tables)
-
-
-def _set(df: pd.DataFrame, where: dict, **values) -> None:
-    mask = pd.Series(True, index=df.index)
-    for k, v in where.items():
-        mask &= df[k] == v
-    assert mask.sum() == 1, where
-    for k, v in values.items():
-        df.loc[mask, k] = v
 
 
 def _school(t, sid, students: dict, *, above=30, key=10, arts=10, aux, indoor=0.0, ground, equip, mm, year=2025):
@@ -142,3 +119,17 @@ def test_shown_never_hides_the_side(value, threshold, expected):
 def test_compare_takes_the_decimal_a_data_value_was_written_as():
     assert exact.compare(0.15, "<", 0.15) is False and exact.compare(0.15, "<=", 0.15) is True
     assert exact.compare(2.3, ">=", 2.3) and not exact.compare(2.2999999999, ">=", 2.3)
+
+
+def test_charts_never_round_a_value_across_its_threshold_in_tooltips_or_tables():
+    from pipeline.site.charts import Renderer, cv_lines, indicator_bars
+
+    df = pd.DataFrame(dict(school_name=["甲", "乙"], value=[4.49999, 4.5], status=["未达标", "达标"]))
+    c = indicator_bars("t-bars", df, "t", "平方米/生", 4.5, "s")
+    assert c.data["value_text"].tolist() == ["4.49999", "4.50"]
+    html = Renderer(None).html(c, "")
+    assert "<td class=\"num\">4.49999</td>" in html and "4.500" not in html
+    cv = pd.DataFrame(dict(year=[2025], level=["小学"], cv=[0.50004], threshold=[0.5], status=["未达标"]))
+    c = cv_lines("t-cv", cv, "t", "s")
+    assert c.data["cv_text"].tolist() == ["0.50004"]
+    assert any(t.get("field") == "cv_text" for layer in c.spec["layer"] for t in layer.get("encoding", {}).get("tooltip", []))

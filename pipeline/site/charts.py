@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import altair as alt
@@ -36,6 +36,8 @@ class Chart:
     spec: dict
     data: pd.DataFrame     # the table shown beside it and offered as CSV
     columns: dict          # data column -> Chinese header
+    display: dict = field(default_factory=dict)   # data column -> a column of its text for reading (exact.shown), used in
+                                                  # the tooltip and the HTML table; the CSV keeps the full value
 
 
 def _spec(chart: alt.TopLevelMixin) -> dict:
@@ -53,6 +55,7 @@ def status_scale(domain=("达标", "未达标")) -> tuple[alt.Scale, alt.Scale]:
 def indicator_bars(chart_id: str, df: pd.DataFrame, title: str, unit: str, threshold: float, summary: str) -> Chart:
     """Every unit's value against the threshold (horizontal bars sorted by value, marks shaped by status)."""
     d = df[["school_name", "value", "status"]].copy()
+    d["value_text"] = [exact.shown(v, threshold) for v in d["value"]]       # never rounded across the threshold
     order = d.sort_values("value")["school_name"].tolist()
     color, shape = status_scale()
     base = alt.Chart(d).encode(y=alt.Y("school_name:N", sort=order, title=None, axis=alt.Axis(labelLimit=220)))
@@ -60,19 +63,21 @@ def indicator_bars(chart_id: str, df: pd.DataFrame, title: str, unit: str, thres
                                              color=alt.Color("status:N", scale=color, legend=None))
     points = base.mark_point(size=60, filled=True).encode(
         x="value:Q", color=alt.Color("status:N", scale=color, title="是否达标"), shape=alt.Shape("status:N", scale=shape, title="是否达标"),
-        tooltip=[alt.Tooltip("school_name:N", title="学校"), alt.Tooltip("value:Q", title=unit, format=".2f"),
+        tooltip=[alt.Tooltip("school_name:N", title="学校"), alt.Tooltip("value_text:N", title=unit),
                  alt.Tooltip("status:N", title="是否达标")])
     rule = alt.Chart(pd.DataFrame({"t": [threshold]})).mark_rule(strokeDash=[4, 3], color="#333").encode(x="t:Q")
     label = alt.Chart(pd.DataFrame({"t": [threshold], "l": [f"阈值 {threshold:g}"]})).mark_text(
         align="left", dx=4, dy=-4, fontSize=11, color="#333").encode(x="t:Q", y=alt.value(0), text="l:N")
     ch = (bars + points + rule + label).properties(width=520, height=max(120, 16 * len(d)), title=title)
-    return Chart(chart_id, title, summary, _spec(ch), d, {"school_name": "学校", "value": unit, "status": "是否达标"})
+    return Chart(chart_id, title, summary, _spec(ch), d, {"school_name": "学校", "value": unit, "status": "是否达标"},
+                 {"value": "value_text"})
 
 
 def cv_lines(chart_id: str, df: pd.DataFrame, title: str, summary: str, series: str = "level", series_title: str = "学段") -> Chart:
     """CVs over the years with each level's limit as a dashed line; points shaped by status."""
     d = df[["year", series, "cv", "threshold", "status"]].dropna(subset=["cv"]).copy()
     d["year"] = d["year"].astype(int)
+    d["cv_text"] = [exact.shown(v, t, 3) for v, t in zip(d["cv"], d["threshold"])]
     color, shape = status_scale()
     years = sorted(d["year"].unique().tolist())
     base = alt.Chart(d).encode(x=alt.X("year:O", title="年份", sort=years, axis=alt.Axis(labelAngle=0)))
@@ -81,12 +86,12 @@ def cv_lines(chart_id: str, df: pd.DataFrame, title: str, summary: str, series: 
     pts = base.mark_point(size=70, filled=True).encode(
         y="cv:Q", color=alt.Color("status:N", scale=color, title="是否达标"), shape=alt.Shape("status:N", scale=shape, title="是否达标"),
         tooltip=[alt.Tooltip("year:O", title="年份"), alt.Tooltip(f"{series}:N", title=series_title),
-                 alt.Tooltip("cv:Q", title="差异系数", format=".3f"), alt.Tooltip("threshold:Q", title="上限")])
+                 alt.Tooltip("cv_text:N", title="差异系数"), alt.Tooltip("threshold:Q", title="上限")])
     limits = d[[series, "threshold"]].drop_duplicates()
     rule = alt.Chart(limits).mark_rule(strokeDash=[4, 3], color="#555").encode(y="threshold:Q", detail=f"{series}:N")
     ch = (line + pts + rule).properties(width=520, height=260, title=title)
     return Chart(chart_id, title, summary, _spec(ch), d,
-                 {"year": "年份", series: series_title, "cv": "差异系数", "threshold": "上限", "status": "是否达标"})
+                 {"year": "年份", series: series_title, "cv": "差异系数", "threshold": "上限", "status": "是否达标"}, {"cv": "cv_text"})
 
 
 _SHAPES: dict = {}     # chart shape -> (its spec as JSON text, the name of its data in that spec)
@@ -156,8 +161,9 @@ def interval_chart(chart_id: str, df: pd.DataFrame, title: str, threshold: float
     rule = alt.Chart(pd.DataFrame({"t": [threshold]})).mark_rule(strokeDash=[4, 3], color="#333").encode(y="t:Q")
     ch = (bars + pts + rule).properties(width=460, height=260, title=title)
     level = f"{confidence:.0%}"
-    return Chart(chart_id, title, summary, _spec(ch), d.drop(columns="rate_text"),
-                 {"year": "年份", "rate": "满意率（%）", "low": f"{level} 区间下限（参考）", "high": f"{level} 区间上限（参考）", "status": "结论"})
+    return Chart(chart_id, title, summary, _spec(ch), d,
+                 {"year": "年份", "rate": "满意率（%）", "low": f"{level} 区间下限（参考）", "high": f"{level} 区间上限（参考）", "status": "结论"},
+                 {"rate": "rate_text"})
 
 
 class Renderer:
@@ -186,7 +192,9 @@ class Renderer:
         self.files[f"charts/{c.chart_id}.csv"] = "\ufeff" + inert.csv_frame(table).to_csv(index=False, lineterminator="\n")
         spec_json = json.dumps(c.spec, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
         head = "".join(f"<th scope=\"col\">{escape(h)}</th>" for h in table.columns)
-        body = "".join("<tr>" + "".join(_td(v) for v in row) + "</tr>" for row in table.itertuples(index=False))
+        shown = c.data[[c.display.get(k, k) for k in c.columns]]
+        body = "".join("<tr>" + "".join(f'<td class="num">{escape(v)}</td>' if k in c.display else _td(v)
+                                        for k, v in zip(c.columns, row)) + "</tr>" for row in shown.itertuples(index=False))
         return Markup(
             f'<figure class="jh-chart" id="chart-{escape(c.chart_id)}">\n'
             f'<figcaption><strong>{escape(c.title)}</strong><br>{escape(c.summary)}</figcaption>\n'
