@@ -37,6 +37,61 @@ def edit(folder: Path, name: str, row: int, col: str, value: str) -> None:
         csv.writer(fh, lineterminator="\n").writerows(rows)
 
 
+def git(repo: Path, *args: str) -> None:
+    """git in a test repository, as a fixed test author."""
+    import subprocess
+
+    subprocess.run(["git", "-c", "user.email=t@example.invalid", "-c", "user.name=t", *args], cwd=repo, check=True,
+                   capture_output=True)
+
+
+def kill_at(cmd: list, stage: str, **popen) -> int:
+    """Run a junheng command with the fault hook JUNHENG_PAUSE_AT=stage, SIGKILL it there; returns its exit status."""
+    import signal
+    import subprocess
+
+    env = dict(os.environ, JUNHENG_PAUSE_AT=stage)
+    p = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, **popen)
+    for line in p.stderr:
+        if f"JUNHENG-PAUSED-AT {stage}" in line:
+            break
+    else:
+        pytest.fail(f"the command never reached the checkpoint {stage}")
+    p.send_signal(signal.SIGKILL)
+    p.wait(timeout=30)
+    return p.returncode
+
+
+def set_row(df, where: dict, **values) -> None:
+    """Set columns of the one row of a frame that matches `where`."""
+    import pandas as pd
+
+    mask = pd.Series(True, index=df.index)
+    for k, v in where.items():
+        mask &= df[k] == v
+    assert mask.sum() == 1, (where, mask.sum())
+    for k, v in values.items():
+        df.loc[mask, k] = v
+
+
+@pytest.fixture(scope="module")
+def minimal_tables():
+    """The minimal fixture's typed tables, validated once per module."""
+    from pipeline.validate import validate
+
+    v = validate(MINIMAL)
+    assert v.valid
+    return v.tables
+
+
+@pytest.fixture
+def t(minimal_tables):
+    """A private copy of the minimal tables, to edit in one test."""
+    import copy
+
+    return copy.deepcopy(minimal_tables)
+
+
 @pytest.fixture
 def minimal_copy(tmp_path: Path) -> Path:
     dst = tmp_path / "data"

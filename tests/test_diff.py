@@ -5,19 +5,13 @@ from __future__ import annotations
 import csv
 import json
 import shutil
-import subprocess
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import MINIMAL
+from conftest import MINIMAL, git
 from pipeline import inert
 from pipeline.cli import main
-
-
-def git(repo, *args):
-    subprocess.run(["git", "-c", "user.email=t@example.invalid", "-c", "user.name=t", *args], cwd=repo, check=True,
-                   capture_output=True)
 
 
 def set_cell(path, match: dict, col: str, value: str):

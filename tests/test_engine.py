@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import csv
 import math
 from collections import defaultdict
@@ -10,33 +9,11 @@ from collections import defaultdict
 import pandas as pd
 import pytest
 
-from conftest import MINIMAL, SAMPLE
+from conftest import SAMPLE, set_row
 from pipeline.compute import compute_tables
 from pipeline.indicators.balance import weighted_cv
 from pipeline.indicators.county import wilson
 from pipeline.indicators.resources import gap, unit_verdict
-from pipeline.validate import validate
-
-
-@pytest.fixture(scope="module")
-def minimal_tables():
-    v = validate(MINIMAL)
-    assert v.valid
-    return v.tables
-
-
-@pytest.fixture
-def t(minimal_tables):
-    return copy.deepcopy(minimal_tables)
-
-
-def set_row(df: pd.DataFrame, where: dict, **values) -> None:
-    mask = pd.Series(True, index=df.index)
-    for k, v in where.items():
-        mask &= df[k] == v
-    assert mask.sum() == 1, (where, mask.sum())
-    for k, v in values.items():
-        df.loc[mask, k] = v
 
 
 def out_of(t):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import MINIMAL, ROOT, tree_hash
+from conftest import MINIMAL, ROOT, kill_at, tree_hash
 from pipeline import read
 from pipeline.cli import main
 
@@ -41,17 +41,8 @@ def previous_site(tmp_path_factory):
 def test_sigkill_during_build_keeps_the_previous_site(previous_site, stage):
     out = previous_site
     site_before, data_before = tree_hash(out / "site"), tree_hash(out / "data")
-    env = dict(os.environ, JUNHENG_PAUSE_AT=stage)
-    p = subprocess.Popen([*JUNHENG, "build", "--force", "--data-dir", str(MINIMAL), "--out", str(out)], cwd=ROOT, env=env,
-                         stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
-    for line in p.stderr:
-        if f"JUNHENG-PAUSED-AT {stage}" in line:
-            break
-    else:
-        pytest.fail("the build never reached the checkpoint")
-    p.send_signal(signal.SIGKILL)
-    p.wait(timeout=30)
-    assert p.returncode == -signal.SIGKILL
+    status = kill_at([*JUNHENG, "build", "--force", "--data-dir", str(MINIMAL), "--out", str(out)], stage, cwd=ROOT)
+    assert status == -signal.SIGKILL
     assert tree_hash(out / "site") == site_before and (out / "site" / "index.html").is_file()
     assert tree_hash(out / "data") == data_before
     # the next build cleans up after the killed one and succeeds

@@ -5,9 +5,6 @@ Each hostile workbook is built from a real template, so only the one property un
 
 from __future__ import annotations
 
-import os
-import resource
-import shutil
 import signal
 import subprocess
 import sys
@@ -18,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from conftest import ROOT, tree_hash
+from conftest import ROOT, kill_at, tree_hash
 from pipeline import importer
 from pipeline.cli import main
 from pipeline.schemas import load
@@ -115,17 +112,9 @@ def test_sigkill_during_an_import_is_rolled_back_by_the_next_command(minimal_cop
     edited = tmp_path / "edited.xlsx"
     wb.save(edited)
     before = tree_hash(minimal_copy)
-    env = dict(os.environ, JUNHENG_PAUSE_AT="import-swap")
-    p = subprocess.Popen([sys.executable, "-m", "pipeline", "import", str(edited), "--data-dir", str(minimal_copy), "--force"],
-                         cwd=ROOT, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
-    for line in p.stderr:
-        if "JUNHENG-PAUSED-AT import-swap" in line:
-            break
-    else:
-        pytest.fail("the import never reached the swap")
-    p.send_signal(signal.SIGKILL)
-    p.wait(timeout=30)
-    assert p.returncode == -signal.SIGKILL
+    status = kill_at([sys.executable, "-m", "pipeline", "import", str(edited), "--data-dir", str(minimal_copy), "--force"],
+                     "import-swap", cwd=ROOT)
+    assert status == -signal.SIGKILL
     assert tree_hash(minimal_copy) != before                  # half-written: one table new, one old
     r = cli("validate", "--data-dir", minimal_copy)
     assert "被中断" in r.output and "恢复到导入前的状态" in r.output

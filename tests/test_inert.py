@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
 from html.parser import HTMLParser
 
 import cmarkgfm
@@ -18,6 +17,7 @@ from click.testing import CliRunner
 from cmarkgfm.cmark import Options
 
 from conftest import MINIMAL, edit
+from conftest import git as _git
 from pipeline import inert
 from pipeline.cli import main
 
@@ -159,11 +159,6 @@ def test_validate_text_and_json_hold_no_invisible_characters(hostile_data):
     assert "\\u202e" in text
     d = json.loads(js)
     assert any("\u202e" in (f["value"] or "") for f in d["findings"])       # JSON keeps the value, escaped in the text
-
-
-def _git(repo, *args):
-    subprocess.run(["git", "-c", "user.email=t@example.invalid", "-c", "user.name=t", *args], cwd=repo, check=True,
-                   capture_output=True)
 
 
 def test_diff_markdown_copies_no_markup_from_a_hostile_school_name(tmp_path):

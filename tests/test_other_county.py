@@ -19,6 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import MINIMAL, ROOT
+from conftest import git as _git
 from pipeline.cli import main
 
 RENAME = [("桓台", "清河"), ("淄博", "邢台"), ("山东", "河北"), ("桓政办字", "清政办发"),
@@ -98,11 +99,6 @@ def test_build_gives_a_site_that_names_only_this_county(county, tmp_path):
     downloads = (site / "downloads" / "index.html").read_text(encoding="utf-8")
     assert "清河县教育局. 清河县义务教育优质均衡发展监测数据" in downloads
     assert "60%" in (site / "government" / "index.html").read_text(encoding="utf-8")      # its own G14 target
-
-
-def _git(repo, *args):
-    subprocess.run(["git", "-c", "user.email=t@example.invalid", "-c", "user.name=t", *args], cwd=repo, check=True,
-                   capture_output=True)
 
 
 def test_diff_works_on_its_repository(county, tmp_path):
