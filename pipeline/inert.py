@@ -118,7 +118,8 @@ def csv_frame(df):
     from pandas.api.types import is_string_dtype
 
     cols = [c for c in df.columns if df[c].dtype == object or is_string_dtype(df[c])]
-    hit = [c for c in cols if df[c].map(lambda v: isinstance(v, str) and bool(FORMULA.match(v))).any()]
+    # a plain loop: pandas' Arrow-backed strings keep their dtype through .map, and an all-empty column then refuses .any()
+    hit = [c for c in cols if any(isinstance(v, str) and FORMULA.match(v) for v in df[c].tolist())]
     if not hit:
         return df
     df = df.copy()

@@ -40,3 +40,9 @@ def test_download_csv_neutralises_every_text_column_and_leaves_numbers():
     assert back["name"].tolist()[: len(FORMULAS)] == ["'" + v for v in FORMULAS]
     assert back["name"].tolist()[len(FORMULAS):] == TEXT
     assert back["x"].tolist() == [-1.5] * len(df) and back["n"].tolist() == list(range(len(df)))
+
+
+def test_download_csv_with_empty_and_arrow_backed_text_columns():
+    df = pd.DataFrame({"a": pd.array([None, None], dtype="string[pyarrow]"), "b": pd.array(["=1", "x"], dtype="string[pyarrow]")})
+    back = pd.read_csv(io.BytesIO(_csv(df)), encoding="utf-8-sig", keep_default_na=False, dtype=str)
+    assert back["b"].tolist() == ["'=1", "x"] and back["a"].tolist() == ["", ""]

@@ -50,21 +50,26 @@ def near_array(a, b):
 
 
 class Ratio(float):
-    """A computed float that carries its exact value (`exact`, a Fraction), so `compare` can judge it at the edge."""
+    """num × scale ÷ den as a float that can give its exact value (`exact`, a Fraction of the data's decimals), so
+    `compare` can judge it at the edge. The fraction is made only when asked for (at the edge, rarely)."""
 
-    exact: Fraction
+    __slots__ = ("num", "den", "scale")
 
-    def __new__(cls, exact_value: Fraction):
-        obj = super().__new__(cls, float(exact_value))
-        obj.exact = exact_value
+    def __new__(cls, num, den, scale: int = 1):
+        obj = super().__new__(cls, float(num) * scale / float(den))
+        obj.num, obj.den, obj.scale = num, den, scale
         return obj
+
+    @property
+    def exact(self) -> Fraction:
+        return dec(self.num) * self.scale / dec(self.den)
 
 
 def ratio(num, den, scale: int = 1) -> Ratio | None:
     """num × scale ÷ den as a Ratio (None when den is zero or missing): the data's decimals divided exactly."""
     if den is None or (isinstance(den, float) and not math.isfinite(den)) or not den:
         return None
-    return Ratio(dec(num) * scale / dec(den))
+    return Ratio(num, den, scale)
 
 
 def compare(value, comparator: str, threshold, exact=None) -> bool:
@@ -73,11 +78,14 @@ def compare(value, comparator: str, threshold, exact=None) -> bool:
     `exact` is the value as a Fraction (or a function returning it) for a computed value; without it a float value
     is taken as the decimal it prints as, which is right for a value read straight from the data."""
     op = _OPS[comparator]
-    exact = getattr(value, "exact", None) if exact is None else exact
-    if isinstance(value, Fraction) or isinstance(threshold, Fraction) or near(float(value), float(threshold)):
-        ex = exact() if callable(exact) else exact
-        return bool(op(dec(value) if ex is None else ex, dec(threshold)))
-    return bool(op(float(value), float(threshold)))
+    if not isinstance(value, Fraction) and not isinstance(threshold, Fraction):
+        v, t = float(value), float(threshold)
+        if abs(v - t) > BAND * max(abs(v), abs(t), 1e-300):          # the usual case: the float decides
+            return bool(op(v, t))
+    if exact is None and isinstance(value, Ratio):
+        exact = value.exact
+    ex = exact() if callable(exact) else exact
+    return bool(op(dec(value) if ex is None else ex, dec(threshold)))
 
 
 def sqrt(x: Fraction) -> float:

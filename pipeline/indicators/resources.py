@@ -88,14 +88,21 @@ class Exact:
         self.t, self.rules = t, rules
         self._levels = self._fac = None
 
+    _LEVEL_COLS = ("students", *_COUNT_COL.values())
+    _FAC_COLS = ("teaching_aux_area_m2", "indoor_sports_area_m2", "sports_ground_area_m2", "equipment_value_yuan",
+                 "multimedia_classrooms")
+
     def _load(self):
+        def rows(df, cols):            # plain lists: iterating Arrow-backed columns one value at a time is slow
+            return [dict(zip(cols, vals)) for vals in zip(*(df[c].tolist() for c in cols))]
+
         lv = self.t["school_levels"]
         self._levels = {}
-        for y, sid, lvl, row in zip(lv["year"].astype(int), lv["school_id"], lv["level"], lv.to_dict("records")):
-            self._levels.setdefault((y, sid), {})[lvl] = row
+        for y, sid, lvl, row in zip(lv["year"].tolist(), lv["school_id"].tolist(), lv["level"].tolist(), rows(lv, self._LEVEL_COLS)):
+            self._levels.setdefault((int(y), sid), {})[lvl] = row
         fac = self.t["school_facilities"]
-        self._fac = {(int(y), sid): row for y, sid, row in zip(fac["year"], fac["school_id"], fac.to_dict("records"))}
-        self._types = dict(zip(self.t["schools"]["school_id"], self.t["schools"]["school_type"]))
+        self._fac = {(int(y), sid): row for y, sid, row in zip(fac["year"].tolist(), fac["school_id"].tolist(), rows(fac, self._FAC_COLS))}
+        self._types = dict(zip(self.t["schools"]["school_id"].tolist(), self.t["schools"]["school_type"].tolist()))
 
     def _weight(self, level: str, school_type: str, profile: str) -> Fraction:
         param = lambda rid: exact.dec(self.rules.param(rid, profile))
@@ -118,8 +125,7 @@ class Exact:
         total = sum(self._weight(lv, stype, profile) * int(r["students"]) for lv, r in levels.items())
         share = self._weight(level, stype, profile) * n / total
         f = self._fac[(int(year), school_id)]
-        d = {k: exact.dec(f[k]) for k in ("teaching_aux_area_m2", "indoor_sports_area_m2", "sports_ground_area_m2",
-                                          "equipment_value_yuan", "multimedia_classrooms")}
+        d = {k: exact.dec(f[k]) for k in self._FAC_COLS}
         resource = {"R4": d["teaching_aux_area_m2"] - d["indoor_sports_area_m2"],
                     "R5": d["sports_ground_area_m2"] + d["indoor_sports_area_m2"],
                     "R6": d["equipment_value_yuan"], "R7": d["multimedia_classrooms"] * 100}[indicator]

@@ -31,6 +31,10 @@ class Rule:
         there is no value. A computed value passes its exact form (a Fraction, or a function returning one)."""
         if value is None or (isinstance(value, float) and not math.isfinite(value)):
             return None
+        if type(value) in (int, float) and exact_value is None:       # the usual case, inline: far from the threshold
+            t = self.threshold
+            if abs(value - t) > exact.BAND * max(abs(value), abs(t), 1e-300):
+                return bool(exact._OPS[self.comparator](value, t))
         return exact.compare(value, self.comparator, self.threshold, exact_value)
 
     def meets_series(self, values: pd.Series, exact_of=None) -> pd.Series:
