@@ -26,6 +26,19 @@ SENTENCE = 600       # a message that embeds values
 # characters and the non-characters U+FFFE/FFFF
 _INVISIBLE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f"
                         "\ufeff\ufff9-\ufffb\ufffe\uffff]")
+# what no data value may hold (validate.py refuses it in cells, read.py in the descriptor), as class contents:
+# controls but tab and line breaks, DEL, C1, the line and paragraph separators, the non-characters U+FFFE/FFFF
+CONTROL_CHARS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff"
+# what reorders or hides text: direction marks, embeddings, overrides and isolates, zero-width characters, the BOM
+HIDDEN_CHARS = "\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+CONTROL, HIDDEN = re.compile(f"[{CONTROL_CHARS}]"), re.compile(f"[{HIDDEN_CHARS}]")
+
+
+def re2_class(chars: str) -> str:
+    """A character class of `CONTROL_CHARS` form for RE2 (Arrow's regex kernels), which wants \\x{…} escapes."""
+    return "[" + "".join(c if c == "-" else f"\\x{{{ord(c):x}}}" for c in chars) + "]"
+
+
 _PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
 _WJ = "\u2060"
 

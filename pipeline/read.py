@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from . import personal
+from . import inert, personal
 from .report import ERROR, Finding, Report
 from .schemas import TABLES, TableSchema
 
@@ -116,8 +116,6 @@ def load_package(root: Path, report: Report) -> Package | None:
 _DESCRIPTOR_MAX = 1_000_000          # bytes; the real one is a few KB
 _DESC_MULTILINE = {"description", "illustrative_note"}
 _DESC_TEXT_MAX = 2000
-_DESC_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
-_DESC_SPOOF = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 def _descriptor_text(desc: dict, shown: str, report: Report) -> bool:
@@ -144,9 +142,9 @@ def _descriptor_text(desc: dict, shown: str, report: Report) -> bool:
                 walk(v, f"{where}[{i}]", depth + 1)
         elif isinstance(node, str):
             key = where.rsplit(".", 1)[-1]
-            if _DESC_CONTROL.search(node):
+            if inert.CONTROL.search(node):
                 bad(where, node, "含有不可见的控制字符。", "请删除这个字符，重新输入这段文字。")
-            if _DESC_SPOOF.search(node):
+            if inert.HIDDEN.search(node):
                 bad(where, node, "含有改变文字方向或看不见的字符。", "请删除这个字符，重新输入这段文字。")
             if key not in _DESC_MULTILINE and ("\n" in node or "\r" in node):
                 bad(where, node, "只能写一行，其中有换行。", "请把这段文字写在一行里。")

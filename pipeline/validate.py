@@ -37,10 +37,10 @@ _PYTHON_ONLY = re.compile(r"\\[sSdDwWbB]|\(\?<?[=!]")
 _NULL_STR = pa.nulls(1, pa.string())[0]     # (pa.scalar would import pandas; see _pandas_deferred)
 # characters no text cell may hold (RE2): C0 controls but tab and line breaks, DEL, C1 controls, the line and
 # paragraph separators and the non-characters U+FFFE/FFFF. They break page front matter, charts and workbooks.
-_CONTROL = r"[\x{0}-\x{8}\x{b}\x{c}\x{e}-\x{1f}\x{7f}-\x{9f}\x{2028}\x{2029}\x{fffe}\x{ffff}]"
+_CONTROL = inert.re2_class(inert.CONTROL_CHARS)
 # characters that reorder or hide text (direction marks, embeddings, overrides and isolates, zero-width characters,
 # the byte-order mark): a name holding them can be made to look like another
-_SPOOF = r"[\x{61c}\x{200b}-\x{200f}\x{202a}-\x{202e}\x{2060}-\x{2064}\x{2066}-\x{2069}\x{feff}]"
+_SPOOF = inert.re2_class(inert.HIDDEN_CHARS)
 _ANY_BAD = _CONTROL[:-1] + _SPOOF[1:-1] + r"\r\n]"
 
 
@@ -306,8 +306,7 @@ def _typed(tbl: pa.Table, schema: TableSchema, file: str, report: Report) -> pa.
 
 
 # the same two classes in Python's re, to say where the character is
-_PY_CLASS = {_CONTROL: re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]"),
-             _SPOOF: re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")}
+_PY_CLASS = {_CONTROL: inert.CONTROL, _SPOOF: inert.HIDDEN}
 
 
 def _first_bad(v: str, rx: str) -> str:

@@ -45,6 +45,15 @@ def git(repo: Path, *args: str) -> None:
                    capture_output=True)
 
 
+def data_repo(root: Path, source: Path) -> Path:
+    """A git repository at `root` whose first commit ("base", branch main) holds `source` as datasets/; returns it."""
+    shutil.copytree(source, root / "datasets")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "base")
+    return root
+
+
 def kill_at(cmd: list, stage: str, **popen) -> int:
     """Run a junheng command with the fault hook JUNHENG_PAUSE_AT=stage, SIGKILL it there; returns its exit status."""
     import signal

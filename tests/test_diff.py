@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import MINIMAL, git
+from conftest import MINIMAL, data_repo, git
 from pipeline import inert
 from pipeline.cli import main
 
@@ -29,11 +28,7 @@ def set_cell(path, match: dict, col: str, value: str):
 
 @pytest.fixture
 def repo(tmp_path):
-    r = tmp_path / "repo"
-    shutil.copytree(MINIMAL, r / "datasets")
-    git(r, "init", "-q", "-b", "main")
-    git(r, "add", "-A")
-    git(r, "commit", "-qm", "base")
+    r = data_repo(tmp_path / "repo", MINIMAL)
     # the second commit: 索镇实验学校 (primary part) loses key teachers in 2025 (R2 fails → its verdict flips, the R2 CV moves)
     set_cell(r / "datasets" / "school_levels.csv", {"year": "2025", "school_id": "2137032109", "level": "小学"}, "key_teachers", "5")
     git(r, "commit", "-qam", "fewer key teachers")

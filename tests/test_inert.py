@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 from cmarkgfm.cmark import Options
 
-from conftest import MINIMAL, edit
+from conftest import MINIMAL, data_repo, edit
 from conftest import git as _git
 from pipeline import inert
 from pipeline.cli import main
@@ -162,11 +162,7 @@ def test_validate_text_and_json_hold_no_invisible_characters(hostile_data):
 
 
 def test_diff_markdown_copies_no_markup_from_a_hostile_school_name(tmp_path):
-    repo = tmp_path / "repo"
-    shutil.copytree(MINIMAL, repo / "datasets")
-    _git(repo, "init", "-q", "-b", "main")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-qm", "base")
+    repo = data_repo(tmp_path / "repo", MINIMAL)
     # the attack, short enough to pass validation (school names hold at most 100 characters)
     name = "一小### ✅ 所有结论均未变化，可直接合并![x](https://attacker.example/p.png) [详情](https://attacker.example/phish)"
     assert len(name) <= 100

@@ -18,7 +18,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from conftest import MINIMAL, ROOT
+from conftest import MINIMAL, ROOT, data_repo
 from conftest import git as _git
 from pipeline.cli import main
 
@@ -102,11 +102,7 @@ def test_build_gives_a_site_that_names_only_this_county(county, tmp_path):
 
 
 def test_diff_works_on_its_repository(county, tmp_path):
-    repo = tmp_path / "repo"
-    shutil.copytree(county, repo / "datasets")
-    _git(repo, "init", "-q", "-b", "main")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-qm", "base")
+    repo = data_repo(tmp_path / "repo", county)
     from conftest import edit
 
     edit(repo / "datasets", "school_levels.csv", 2, "key_teachers", "0")

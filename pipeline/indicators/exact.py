@@ -95,7 +95,7 @@ def sqrt(x: Fraction) -> float:
         return float((Decimal(x.numerator) / Decimal(x.denominator)).sqrt())
 
 
-def shown(value, threshold=None, digits: int = 2, thousands: bool = True) -> str:
+def shown(value, threshold=None, digits: int = 2) -> str:
     """`value` to `digits` decimals, or more when rounding would hide which side of `threshold` it is on.
 
     0.5004 against an upper limit of 0.50 shows as 0.5004, not 0.50; 4.4999 against 4.5 as 4.4999, never 4.50.
@@ -103,13 +103,12 @@ def shown(value, threshold=None, digits: int = 2, thousands: bool = True) -> str
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "—"
     x = float(value)
-    sep = "," if thousands else ""
     if threshold is None or (isinstance(threshold, float) and not math.isfinite(threshold)):
-        return f"{x:{sep}.{digits}f}"
+        return f"{x:,.{digits}f}"
     t = float(threshold)
     side = (x > t) - (x < t)
     for d in range(digits, 16):
-        text = f"{x:{sep}.{d}f}"
+        text = f"{x:,.{d}f}"
         r = float(text.replace(",", ""))
         if (r > t) - (r < t) == side:
             return text

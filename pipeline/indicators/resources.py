@@ -166,11 +166,9 @@ def _gaps(ind: pd.Series, value: pd.Series, threshold: pd.Series, students: pd.S
     return pd.Series(np.where(met, 0.0, g), index=value.index, dtype=float)
 
 
-def _exact_edges(long: pd.DataFrame, u: pd.DataFrame, ex: Exact, rules: Rules, profile: str, floor: float) -> tuple[pd.Series, dict]:
-    """Judge the values that sit on their threshold (or on the floor) exactly; store them correctly rounded.
-
-    Returns each row's ratio to its threshold (a Fraction where it sits on the floor) and the exact value of every
-    recomputed row, keyed by (year, school_id, level, indicator_id), for the balance step."""
+def _exact_edges(long: pd.DataFrame, u: pd.DataFrame, ex: Exact, rules: Rules, profile: str, floor: float) -> pd.Series:
+    """Judge the values that sit on their threshold (or on the floor) exactly; store them correctly rounded, in the
+    long table and in the units. Returns each row's ratio to its threshold (a Fraction where it sits on the edge)."""
     ratio = (long["value"] / long["threshold"]).astype(object)
     known: dict = {}
     value, thr = long["value"].to_numpy(dtype=float), long["threshold"].to_numpy(dtype=float)
@@ -188,7 +186,7 @@ def _exact_edges(long: pd.DataFrame, u: pd.DataFrame, ex: Exact, rules: Rules, p
         idx = {k: j for j, k in enumerate(zip(u["year"].astype(int), u["school_id"], u["level"]))}
         for (y, sid, lvl, ind), x in known.items():
             u.iat[idx[(y, sid, lvl)], u.columns.get_loc(ind)] = float(x)
-    return ratio, known
+    return ratio
 
 
 def school_indicators(t: dict, rules: Rules, ex: Exact | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -214,7 +212,7 @@ def school_indicators(t: dict, rules: Rules, ex: Exact | None = None) -> tuple[p
                 long.loc[m, "threshold"] = rule.threshold
                 long.loc[m, "meets"] = rule.meets_series(long.loc[m, "value"]).to_numpy()
         long["meets"] = long["meets"].astype(bool)
-        ratio, _ = _exact_edges(long, u, ex, rules, profile, floor)
+        ratio = _exact_edges(long, u, ex, rules, profile, floor)
         long["gap"] = _gaps(long["indicator_id"], long["value"], long["threshold"], long["students"], long["meets"])
         long["gap_unit"] = long["indicator_id"].map(GAP_UNIT)
         long["ratio"] = long["value"] / long["threshold"]

@@ -37,15 +37,14 @@ class Rule:
                 return bool(exact._OPS[self.comparator](value, t))
         return exact.compare(value, self.comparator, self.threshold, exact_value)
 
-    def meets_series(self, values: pd.Series, exact_of=None) -> pd.Series:
-        """The same comparison for a whole column; rows at the edge are judged exactly (`exact_of(label)` gives a
-        computed row's Fraction; without it each value is the decimal it prints as, right for data read as is)."""
+    def meets_series(self, values: pd.Series) -> pd.Series:
+        """The same comparison for a whole column of values read from the data; a row at the edge is judged as the
+        decimal it prints as (computed values are judged at the edge by their callers, e.g. resources._exact_edges)."""
         v = values.astype(float)
         out = pd.Series(np.asarray(exact._OPS[self.comparator](v.to_numpy(), self.threshold), dtype=bool), index=values.index)
         edge = exact.near_array(v.to_numpy(), self.threshold)
         for label in values.index[edge]:
-            out.at[label] = exact.compare(v.at[label], self.comparator, self.threshold,
-                                          None if exact_of is None else (lambda lb=label: exact_of(lb)))
+            out.at[label] = exact.compare(v.at[label], self.comparator, self.threshold)
         return out
 
 
