@@ -2,14 +2,20 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: site test env lock sample bench audit clean
+.PHONY: site test check env dev lock sample bench audit size clean
 
-# the Python environment: all that validating, computing and building the site needs (no Node.js)
+# the runtime: only what validating, computing and building the site need (requirements.lock; no Node.js)
 $(BIN)/junheng: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(PIP) --require-hashes -r requirements.lock
+	$(PIP) --no-deps --no-build-isolation -e .
+	touch $@
+
+# the development set on top of it: tests, workflow checks, Zensical (requirements-dev.lock, same versions)
+$(VENV)/.dev: $(BIN)/junheng requirements-dev.lock
+	$(PIP) --require-hashes -r requirements.lock -r requirements-dev.lock
 	touch $@
 
 # Lighthouse and axe-core for the accessibility and speed audit (package-lock.json pins them)
@@ -17,29 +23,44 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-env: $(BIN)/junheng node_modules/.package-lock.json
+dev: $(VENV)/.dev
+
+env: $(VENV)/.dev node_modules/.package-lock.json
 
 # no npm here: the deploy job runs `make site`, and npm packages' install scripts must not run where the site is made
 site: $(BIN)/junheng
 	$(BIN)/junheng build
 
+# every test: the fast tier, the browser tests in headless Chromium and the Lighthouse/axe audit
 test: env
 	$(BIN)/python -m pytest
+
+# the fast tier for a local loop: everything but the browser and Lighthouse tests, on every core (no Node.js)
+check: dev
+	$(BIN)/python -m pytest -m "not browser" -n auto --dist loadgroup
 
 # regenerate the frozen illustrative sample the tests run on, from the seeded script (staff edit datasets/, not the
 # script; to put the illustrative county back into datasets/: .venv/bin/python -m pipeline.synth --out datasets)
 sample: $(BIN)/junheng
 	$(BIN)/python -m pipeline.synth --out tests/fixtures/sample
 
-bench: env
+bench: dev
 	$(BIN)/python bench/run.py
 
 # Lighthouse (mobile) and axe-core on five pages of the built site: build/audit/results.md
-audit: site
+audit: site node_modules/.package-lock.json
 	$(BIN)/python tools/audit.py
+
+# the size of a fresh runtime environment (what `make site` installs), as the README reports it
+size:
+	rm -rf build/size-venv && $(PYTHON) -m venv build/size-venv
+	build/size-venv/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	du -sm build/size-venv | cut -f1 | xargs -I{} echo "runtime environment: {} MB"
+	rm -rf build/size-venv
 
 lock:
 	uv pip compile requirements.in -o requirements.lock --generate-hashes --python-version 3.11 --no-header
+	uv pip compile requirements-dev.in -o requirements-dev.lock --generate-hashes --python-version 3.11 --no-header
 
 clean:
 	rm -rf build

@@ -108,6 +108,7 @@ def main() -> None:
       junheng validate                 校验 datasets/ 中的数据
       junheng compute                  计算全部指标，写入 build/data/
       junheng build                    校验、计算并生成网站到 build/site/
+      junheng init 新县文件夹           为一个新的县新建文件夹（数据表、标准、网站设置、工作流）
       junheng serve                    本地预览网站
     """
 
@@ -159,15 +160,19 @@ def compute(data_dir: Path, out: Path) -> None:
 @_data_dir
 @_out
 @click.option("--force", is_flag=True, help="即使数据、代码和配置都没有变化，也重新生成整个网站。")
-def build(data_dir: Path, out: Path, force: bool) -> None:
+@click.option("--engine", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs", show_default=True,
+              help="网站生成器：mkdocs（MkDocs 与 Material 主题）或 zensical（Material 作者的后继工具）。")
+def build(data_dir: Path, out: Path, force: bool, engine: str) -> None:
     """校验、计算并生成网站到 OUT/site/。构建失败时保留原有网站不变。
 
-    数据、代码和配置都与上次生成时相同（且网站未被改动）时，直接沿用上次的结果。
+    先把网站的全部页面写成文件（OUT/source/，含 mkdocs.yml），再由网站生成器生成网站。网站设置取当前文件夹的
+    mkdocs.yml，没有时用工具自带的。数据、代码和配置都与上次生成时相同（且网站未被改动）时，直接沿用上次的结果。
 
     \b
     示例：
       junheng build
       junheng build --force
+      junheng build --engine zensical
       junheng build --data-dir tests/fixtures/minimal --out /tmp/site-test
     """
     from .site import build as run
@@ -176,15 +181,46 @@ def build(data_dir: Path, out: Path, force: bool) -> None:
     v = _validated(data_dir)
     if not v.valid:
         sys.exit(1)
-    if not force and reusable(v, out):
+    if not force and reusable(v, out, engine=engine):
         click.echo(f"数据、代码和配置与上次生成时相同，沿用已有网站：{out / 'site'}（加 --force 可重新生成）")
         return
     try:
-        site = run(v, out, force=True)
+        site = run(v, out, force=True, engine=engine)
     except RuntimeError as e:  # the builder reports in Chinese; the previous site stays (any other exception is a
         click.echo(str(e), err=True)          # defect: _Main says so, exit 3, and the previous site stays too)
         sys.exit(1)
     click.echo(f"网站已生成：{site}")
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--name", prompt="县（区）名称，例如 桓台县", help="县（区）的正式名称。")
+@click.option("--code", prompt="县级行政区划代码（6 位数字）", help="县级行政区划代码，6 位数字。")
+@click.option("--target-year", type=click.IntRange(2017, 2100), prompt="力争通过国家认定的年份", help="力争通过国家认定的年份。")
+@click.option("--city", default=None, help="所属地级市（可稍后在 county.csv 中填写）。")
+@click.option("--province", default=None, help="所属省份（可稍后填写）。")
+@click.option("--publisher", default=None, help="发布单位，例如 某某县教育局（可稍后填写）。")
+@click.option("--junior-years", type=click.Choice(["3", "4"]), default="3", show_default=True, help="初中学制年限（五四学制为 4）。")
+def init(folder: Path, name: str, code: str, target_year: int, city, province, publisher, junior_years) -> None:
+    """新建一个县的文件夹：数据表（只有表头）、国家标准与本县标准、网站设置、两个工作流、拉取请求模板和说明。
+
+    新文件夹立即可以校验、生成网站和预览（没有数据的页面写明“暂无数据”）；工作流固定使用当前版本的 junheng。
+
+    \b
+    示例：
+      junheng init 清河县 --name 清河县 --code 130534 --target-year 2027
+      cd 清河县 && junheng build && junheng serve
+    """
+    from .init import InitError, start
+
+    try:
+        written = start(folder, name.strip(), code.strip(), target_year, city_name=city, province_name=province,
+                        publisher=publisher, junior_years=junior_years)
+    except InitError as e:
+        click.echo(str(e), err=True)
+        sys.exit(2)
+    click.echo(f"已新建 {folder}（{len(written)} 个文件）。下一步：cd {folder}，填写 datasets/county.csv 中标为“待填写”的项，"
+               f"按本县创建方案修改 datasets/standards.csv 的本县目标，然后运行 junheng validate 和 junheng build。")
 
 
 @main.command(context_settings=CONTEXT)
@@ -313,7 +349,7 @@ def ledger(data_dir: Path, year: int | None, out_file: Path | None) -> None:
 
 @main.command(context_settings=CONTEXT)
 @_out
-@click.option("--port", type=int, default=8000, show_default=True, help="端口。")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="端口（0 为任一空闲端口）。")
 def serve(out: Path, port: int) -> None:
     """在本机预览已生成的网站（先运行 junheng build）。
 
@@ -332,7 +368,7 @@ def serve(out: Path, port: int) -> None:
     except OSError as e:
         click.echo(f"无法在端口 {port} 上启动预览（{e.strerror or e}）：端口可能已被占用，请换一个端口，例如 --port 8080。", err=True)
         sys.exit(2)
-    click.echo(f"预览地址：http://127.0.0.1:{port}/ （按 Ctrl+C 停止）")
+    click.echo(f"预览地址：http://127.0.0.1:{httpd.server_address[1]}/ （按 Ctrl+C 停止）")      # --port 0: any free port
     with httpd:
         try:
             httpd.serve_forever()

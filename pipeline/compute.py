@@ -30,6 +30,7 @@ OUTPUT_DIR = SCHEMA_DIR / "outputs"
 OUTPUTS = ("school_indicators", "school_verdicts", "school_units", "exclusions", "balance", "balance_contributions",
            "county_items", "school_checks", "verdict", "ledger_checks", "watch")
 _PA = {"integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(), "string": pa.string()}
+_PANDAS = {"integer": "Int64", "number": "float64", "boolean": "boolean", "string": "object"}
 
 
 def output_schema(name: str) -> dict:
@@ -61,8 +62,16 @@ def _with_change(df: pd.DataFrame, keys: list[str], value: str, prev: str) -> pd
     return out
 
 
+def no_data(t: dict[str, pd.DataFrame]) -> bool:
+    """A county with no school year yet (a folder just made by `junheng init`): nothing to compute or judge."""
+    return not _years(t)
+
+
 def compute_tables(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """The library API: typed input tables in, output tables (DataFrames) out."""
+    """The library API: typed input tables in, output tables (DataFrames) out (empty ones while `no_data`)."""
+    if no_data(t):
+        return {name: pd.DataFrame({f["name"]: pd.Series(dtype=_PANDAS[f["type"]]) for f in output_schema(name)["fields"]})
+                for name in OUTPUTS}
     rules = Rules(t["standards"])
     years = _years(t)
     ex = _resources.Exact(t, rules)

@@ -12,6 +12,7 @@ import csv
 import dataclasses
 import datetime as dt
 import io
+import json
 import shutil
 import subprocess
 import tempfile
@@ -235,6 +236,11 @@ def run_import(path: Path, data_dir: Path, force: bool = False, table: str | Non
     with tempfile.TemporaryDirectory(prefix="junheng-import-") as tmp:
         stage = Path(tmp) / "data"
         shutil.copytree(data_dir, stage, ignore=shutil.ignore_patterns(".*"))
+        defaulted = sorted({s.table for s in sources} & (before.package.defaults if before.package else frozenset()))
+        if defaulted:        # read the sheet's version of a table the county leaves to the tool, to see if it differs
+            desc = json.loads((stage / "datapackage.json").read_text(encoding="utf-8-sig"))
+            desc["resources"] += [{"name": t, "path": f"{t}.csv"} for t in defaulted]
+            (stage / "datapackage.json").write_text(json.dumps(desc, ensure_ascii=False), encoding="utf-8")
         by_file = {}
         for s in sources:
             target = stage / before.package.paths[s.table].name if before.package else stage / f"{s.table}.csv"
@@ -258,6 +264,13 @@ def run_import(path: Path, data_dir: Path, force: bool = False, table: str | Non
         new_text = {s.table: to_csv(s.table, staged.tables[s.table]) for s in sources}
     targets = {t: (before.package.paths[t] if before.package else data_dir / f"{t}.csv") for t in new_text}
     changed = [t for t, text in new_text.items() if not targets[t].is_file() or targets[t].read_text(encoding="utf-8") != text]
+    for t in sorted(set(changed) & set(defaulted)):
+        report.add(Finding(ERROR, "default-table", f"{path.name}：{t}",
+                           f"本县的「{load(t).title}」用的是工具自带的一份，不在数据文件夹中，导入不能修改它。",
+                           f"请先把工具自带的 {t}.csv 复制到数据文件夹（junheng init 新建的县已带有这份文件），在 datapackage.json 的 "
+                           f"resources 中加入 {{\"name\": \"{t}\", \"path\": \"{t}.csv\"}}，再导入。"))
+    if not report.valid:
+        return result
     result.changed = changed
     if not changed:
         return result

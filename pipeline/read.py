@@ -16,6 +16,7 @@ import pyarrow as pa
 
 from . import inert, personal
 from .report import ERROR, Finding, Report
+from . import schemas
 from .schemas import TABLES, TableSchema
 
 MAX_BYTES = int(os.environ.get("JUNHENG_MAX_BYTES", 512 * 1024 * 1024))   # one CSV; larger ones are refused
@@ -24,11 +25,15 @@ DESCRIPTOR = "datapackage.json"
 ROW = "_row"          # the spreadsheet row number of each record (header = row 1)
 
 
+DEFAULTS = Path(__file__).resolve().parent / "defaults"     # tables a county may leave to the tool (standards)
+
+
 @dataclass
 class Package:
     root: Path
     descriptor: dict
     paths: dict[str, Path]
+    defaults: frozenset = frozenset()      # tables read from the tool's own defaults, not from the data folder
 
     @property
     def illustrative(self) -> bool:
@@ -81,6 +86,7 @@ def load_package(root: Path, report: Report) -> Package | None:
         return None
     _descriptor_text(desc, shown, report)        # errors block; the tables are still read, so all is reported at once
     paths: dict[str, Path] = {}
+    overrides: dict[str, Path] = {}
     real_root = root.resolve()
     for i, res in enumerate(resources):
         name = res.get("name") if isinstance(res, dict) else None
@@ -106,11 +112,42 @@ def load_package(root: Path, report: Report) -> Package | None:
             report.add(Finding(ERROR, "duplicate-resource", shown, f"表「{name}」在 resources 中出现了两次。", "请删除重复的一项。"))
             continue
         paths[name] = target
+        if "schema" in res:
+            own = _own_schema(root, name, res["schema"], shown, where, report)
+            if own is not None:
+                overrides[name] = own
+    schemas.use(overrides)
+    defaults = frozenset(n for n in TABLES if n not in paths and (DEFAULTS / f"{n}.csv").is_file())
+    paths.update({n: DEFAULTS / f"{n}.csv" for n in defaults})
     for name in TABLES:
         if name not in paths and not any(f.code in ("unsafe-path", "bad-path") for f in report.findings):
             report.add(Finding(ERROR, "missing-resource", shown, f"datapackage.json 中没有列出表「{name}」。",
                                f"请在 resources 中加入 {{\"name\": \"{name}\", \"path\": \"{name}.csv\"}}。"))
-    return Package(root, desc, paths)
+    return Package(root, desc, paths, defaults)
+
+
+def _own_schema(root: Path, name: str, rel, shown: str, where: str, report: Report) -> Path | None:
+    """A county's own schema for one table (a resource's "schema"): it may change titles, descriptions and
+    constraints, but must keep the tool's fields, in order and of the same types, which the computation reads."""
+    hint = f"请写成数据文件夹内的相对路径，例如 \"schemas/{name}.json\"，或删去 schema 使用工具自带的表结构。"
+    if not isinstance(rel, str) or not rel or "://" in rel or rel.startswith(("/", "\\")) or ".." in Path(rel).parts \
+            or (len(rel) > 1 and rel[1] == ":"):
+        report.add(Finding(ERROR, "bad-schema", shown, f"{where}（{name}）的 schema「{inert.text(str(rel))}」不是数据文件夹内的文件。", hint))
+        return None
+    path = root / rel
+    try:
+        own = json.loads(path.read_text(encoding="utf-8-sig"))
+        fields = [(f["name"], f.get("type", "string")) for f in own["fields"]]
+    except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError) as e:
+        report.add(Finding(ERROR, "bad-schema", display_path(path), f"{where}（{name}）的表结构文件无法读取（{type(e).__name__}）。", hint))
+        return None
+    tool = [(f.name, f.type) for f in schemas.load(name, schemas.SCHEMA_DIR, own=False).fields]
+    if fields != tool:
+        report.add(Finding(ERROR, "bad-schema", display_path(path),
+                           f"{where}（{name}）的表结构必须保留工具定义的全部字段（顺序与类型相同）：{'、'.join(n for n, _ in tool)}。",
+                           "只可修改字段的中文名称、说明和取值约束；需要新增字段请联系维护者。"))
+        return None
+    return path
 
 
 _DESCRIPTOR_MAX = 1_000_000          # bytes; the real one is a few KB

@@ -20,13 +20,13 @@ JUNHENG = [sys.executable, "-m", "pipeline"]
 
 
 def test_commands_never_write_to_data_or_schemas(minimal_copy, tmp_path):
-    data_before, schemas_before = tree_hash(minimal_copy), tree_hash(ROOT / "schemas")
+    data_before, schemas_before = tree_hash(minimal_copy), tree_hash(ROOT / "pipeline" / "schemas")
     for args in (["validate"], ["compute", "--out", tmp_path / "c"], ["build", "--out", tmp_path / "b"],
                  ["template", "--out", tmp_path / "t.xlsx"], ["template", "--year", "2026", "--out", tmp_path / "t2.xlsx"]):
         r = CliRunner().invoke(main, [str(a) for a in args] + ["--data-dir", str(minimal_copy)])
         assert r.exit_code == 0, (args, r.output)
     assert tree_hash(minimal_copy) == data_before
-    assert tree_hash(ROOT / "schemas") == schemas_before
+    assert tree_hash(ROOT / "pipeline" / "schemas") == schemas_before
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +37,7 @@ def previous_site(tmp_path_factory):
     return out
 
 
-@pytest.mark.parametrize("stage", ["compute", "mkdocs"])
+@pytest.mark.parametrize("stage", ["compute", "pages", "generator"])
 def test_sigkill_during_build_keeps_the_previous_site(previous_site, stage):
     out = previous_site
     site_before, data_before = tree_hash(out / "site"), tree_hash(out / "data")

@@ -156,7 +156,7 @@ def _lab(linear: np.ndarray) -> np.ndarray:
 def test_status_colours_are_colour_blind_safe_and_readable():
     from pipeline.site.charts import BAD, OK, WAIT
 
-    css = (ROOT / "site/assets/junheng.css").read_text(encoding="utf-8")
+    css = (ROOT / "pipeline/site/sources/docs/assets/junheng.css").read_text(encoding="utf-8")
     assert re.search(r"--jh-ok:\s*(#\w{6})", css).group(1).lower() == OK.lower()
     assert re.search(r"--jh-bad:\s*(#\w{6})", css).group(1).lower() == BAD.lower()
     assert re.search(r"--jh-wait:\s*(#\w{6})", css).group(1).lower() == WAIT.lower()

@@ -13,7 +13,7 @@ from conftest import ROOT, SAMPLE
 from pipeline.compute import OUTPUTS, arrow_schema, output_schema
 from pipeline.schemas import TABLES, load
 
-SCHEMAS = sorted((ROOT / "schemas").glob("*.json"))
+SCHEMAS = sorted((ROOT / "pipeline" / "schemas").glob("*.json"))
 # naming grammar (STYLE.md §5): snake_case; unit suffixes; _id for identifiers; is_ for booleans
 _SNAKE = re.compile(r"[a-z][a-z0-9_]*")
 
@@ -24,7 +24,7 @@ def test_one_schema_per_table():
 
 @pytest.mark.parametrize("name", TABLES)
 def test_input_schema_is_complete_and_valid(name):
-    d = json.loads((ROOT / "schemas" / f"{name}.json").read_text(encoding="utf-8"))
+    d = json.loads((ROOT / "pipeline" / "schemas" / f"{name}.json").read_text(encoding="utf-8"))
     frictionless.Schema.from_descriptor(d)   # raises on an invalid Table Schema
     assert d.get("title") and d.get("description")
     for f in d["fields"]:

@@ -208,10 +208,9 @@ def test_failed_build_leaves_previous_site(tmp_path):
     build(v, tmp_path)
     before = tree_hash(tmp_path / "site")
     bad = tmp_path / "bad.yml"
-    cfg = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("name: material", "name: no-such-theme")
-    shutil.copytree(ROOT / "site", tmp_path / "docs")
-    bad.write_text(cfg.replace("docs_dir: site", f"docs_dir: {tmp_path / 'docs'}").replace("custom_dir: site/overrides", f"custom_dir: {tmp_path / 'docs' / 'overrides'}")
-                   .replace("pipeline/site/hooks.py", str(ROOT / "pipeline/site/hooks.py")), encoding="utf-8")
+    from pipeline.site.project import DEFAULT_CONFIG
+
+    bad.write_text(DEFAULT_CONFIG.read_text(encoding="utf-8").replace("name: material", "name: no-such-theme"), encoding="utf-8")
     with pytest.raises(Exception):
         build(v, tmp_path, config_file=bad)
     assert tree_hash(tmp_path / "site") == before

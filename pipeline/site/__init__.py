@@ -12,7 +12,7 @@ import os
 import shutil
 from pathlib import Path
 
-from .context import ROOT, make_state, set_state
+from .context import make_state
 
 
 def checkpoint(stage: str) -> None:
@@ -38,15 +38,16 @@ def _swap(staged: Path, target: Path) -> None:
 
 def recover(out: Path) -> None:
     """If a previous build was killed between the two renames of a swap, put the old output back."""
-    for name in ("site", "data"):
+    for name in ("site", "data", "source"):
         old = out / f".{name}-old"
         if old.exists() and not (out / name).exists():
             os.replace(old, out / name)
 
 
 # libraries whose version changes what the site looks like (a new version means a real rebuild)
-_LIBRARIES = ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown", "jinja2", "altair", "vl-convert-python",
-              "pandas", "pyarrow", "openpyxl", "jieba")
+_LIBRARIES = ("mkdocs", "mkdocs-material", "zensical", "pymdown-extensions", "markdown", "jinja2", "altair",
+              "vl-convert-python", "pandas", "pyarrow", "openpyxl", "jieba")
+PACKAGE = Path(__file__).resolve().parent.parent      # the pipeline package: code, schemas, templates, site sources
 
 
 def _hash_tree(h, folder: Path) -> None:
@@ -55,15 +56,15 @@ def _hash_tree(h, folder: Path) -> None:
             h.update(p.relative_to(folder).as_posix().encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
 
 
-def fingerprint(v, config_file: Path) -> str:
-    """Everything a build depends on: the data, schemas, code and templates, site sources, config, library
-    versions, the site URL and the git commit (shown in the footer)."""
+def fingerprint(v, config_file: Path, engine: str = "mkdocs") -> str:
+    """Everything a build depends on: the data, the package (code, schemas, templates, site sources), the config,
+    the engine and library versions, the site URL and the git commit (shown in the footer)."""
     from importlib.metadata import PackageNotFoundError, version
 
     from .context import git_commit
 
     h = hashlib.sha256()
-    for folder in (Path(v.package.root), ROOT / "schemas", ROOT / "pipeline", ROOT / "site"):
+    for folder in (Path(v.package.root), PACKAGE):
         h.update(str(folder).encode())
         _hash_tree(h, folder)
     h.update(Path(config_file).read_bytes())
@@ -72,19 +73,22 @@ def fingerprint(v, config_file: Path) -> str:
             h.update(f"{lib}={version(lib)}".encode())
         except PackageNotFoundError:
             h.update(lib.encode())
-    h.update(repr((os.environ.get("JUNHENG_SITE_URL", ""), git_commit())).encode())
+    h.update(repr((engine, os.environ.get("JUNHENG_SITE_URL", ""), git_commit(Path(v.package.root)))).encode())
     return h.hexdigest()
 
 
 def _outputs_hash(out: Path) -> str:
     h = hashlib.sha256()
-    for sub in ("site", "data"):
+    for sub in ("site", "data", "source"):
         _hash_tree(h, out / sub)
     return h.hexdigest()
 
 
-def reusable(v, out: Path, config_file: Path = ROOT / "mkdocs.yml") -> bool:
+def reusable(v, out: Path, config_file: Path | None = None, engine: str = "mkdocs") -> bool:
     """True when OUT holds a complete build of exactly these inputs, untouched since (an unchanged rebuild)."""
+    from .project import config_of
+
+    config_file = config_file or config_of()
     stamp = Path(out) / "cache" / "build.json"
     try:
         saved = json.loads(stamp.read_text(encoding="utf-8"))
@@ -92,27 +96,27 @@ def reusable(v, out: Path, config_file: Path = ROOT / "mkdocs.yml") -> bool:
         return False
     if not (Path(out) / "site" / "index.html").is_file():
         return False
-    return saved.get("inputs") == fingerprint(v, config_file) and saved.get("outputs") == _outputs_hash(Path(out))
+    return saved.get("inputs") == fingerprint(v, config_file, engine) and saved.get("outputs") == _outputs_hash(Path(out))
 
 
-def build(v, out: Path, config_file: Path = ROOT / "mkdocs.yml", force: bool = False) -> Path:
-    """Compute, write Parquet and build the site; return the site folder. Raises RuntimeError in Chinese on failure.
+def build(v, out: Path, config_file: Path | None = None, force: bool = False, engine: str = "mkdocs") -> Path:
+    """Compute, write Parquet, write the site source as files (OUT/source) and make the site from it with ENGINE;
+    return the site folder. Raises RuntimeError in Chinese on failure.
 
-    When OUT already holds a build of exactly the same inputs (see `fingerprint`) and nobody has touched it, the
-    build is reused as it is, unless `force`.
+    `config_file`: the county's mkdocs.yml (default: ./mkdocs.yml, else the tool's own). When OUT already holds a
+    build of exactly the same inputs (see `fingerprint`) and nobody has touched it, the build is reused as it is,
+    unless `force`.
     """
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
     from ..compute import compute_tables, write_tables
+    from . import project
 
+    config_file = Path(config_file or project.config_of())
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     recover(out)
-    if not force and reusable(v, out, config_file):
+    if not force and reusable(v, out, config_file, engine):
         return out / "site"
-    inputs = fingerprint(v, config_file)
+    inputs = fingerprint(v, config_file, engine)
     stamp = out / "cache" / "build.json"
     stamp.unlink(missing_ok=True)
     staging = out / f".staging-{os.getpid()}"
@@ -126,19 +130,15 @@ def build(v, out: Path, config_file: Path = ROOT / "mkdocs.yml", force: bool = F
         write_tables(outputs, staging / "data")
         checkpoint("compute")
         state = make_state(v, outputs, out / "cache" / "svg")
-        set_state(state)
-        if state.meta["commit_time"]:
-            os.environ["SOURCE_DATE_EPOCH"] = str(state.meta["commit_time"])   # sitemap dates from git, not the clock
-        cfg = load_config(config_file=str(config_file), site_dir=str((staging / "site").resolve()))
-        try:
-            mkdocs_build(cfg)
-        except MkDocsException as e:
-            raise RuntimeError(f"网站生成失败：{e}。原有网站未改动。") from e
+        project.write(state, staging / "source", config_file)
+        checkpoint("generator")
+        site = project.generate(staging / "source", engine, state.meta["commit_time"])
+        os.replace(site, staging / "site")
         _swap(staging / "data", out / "data")
+        _swap(staging / "source", out / "source")
         _swap(staging / "site", out / "site")
         stamp.parent.mkdir(parents=True, exist_ok=True)
         stamp.write_text(json.dumps({"inputs": inputs, "outputs": _outputs_hash(out)}), encoding="utf-8")
     finally:
-        set_state(None)
         shutil.rmtree(staging, ignore_errors=True)
     return out / "site"

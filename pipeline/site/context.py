@@ -1,8 +1,4 @@
-"""Turn validated tables and computed outputs into the one state the site's pages are generated from.
-
-`junheng build` sets it before running MkDocs; a plain `mkdocs build` or `mkdocs serve` finds it
-unset and computes it from `datasets/`.
-"""
+"""Turn validated tables and computed outputs into the one state the site's pages are generated from."""
 
 from __future__ import annotations
 
@@ -11,8 +7,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-
-ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 @dataclass
@@ -24,28 +18,9 @@ class SiteState:
     extra_files: dict[str, bytes] = field(default_factory=dict)
 
 
-_state: SiteState | None = None
-
-
-def set_state(state: SiteState | None) -> None:
-    global _state
-    _state = state
-
-
-def get_state() -> SiteState:
-    if _state is None:
-        from ..compute import compute_tables
-        from ..validate import validate
-
-        v = validate(ROOT / "datasets")
-        if not v.valid:
-            raise RuntimeError("datasets/ 中的数据未通过校验，请先运行 junheng validate。")
-        set_state(make_state(v, compute_tables(v.tables), None))
-    return _state
-
-
-def git_commit(root: Path = ROOT) -> tuple[str, int | None]:
-    """The short commit and its time (for SOURCE_DATE_EPOCH), or ("未知", None) outside git."""
+def git_commit(root: Path) -> tuple[str, int | None]:
+    """The short commit of the repository holding ROOT (the data folder) and its time (for SOURCE_DATE_EPOCH), or
+    ("未知", None) outside git."""
     try:
         out = subprocess.run(["git", "log", "-1", "--format=%h %ct"], cwd=root, capture_output=True, text=True, timeout=10)
         short, ts = out.stdout.split()
@@ -57,18 +32,19 @@ def git_commit(root: Path = ROOT) -> tuple[str, int | None]:
 def make_state(v, outputs: dict, cache_dir: Path | None) -> SiteState:
     t = v.tables
     county = t["county"].iloc[0]
-    rel = t["releases"].sort_values("released_on").iloc[-1]
-    commit, ts = git_commit()
+    releases = t["releases"].sort_values("released_on")
+    rel = releases.iloc[-1] if len(releases) else {"release": "未发布", "released_on": "", "data_year": None}
+    commit, ts = git_commit(Path(v.package.root))
     desc = v.package.descriptor if v.package else {}
     illustrative = bool(desc.get("illustrative"))
     name = f"{county['county_name']}义务教育优质均衡发展监测"
     lic = desc.get("licenses") or [{"name": "CC-BY-4.0", "title": "知识共享 署名 4.0 国际", "path": "https://creativecommons.org/licenses/by/4.0/"}]
-    year = str(rel["released_on"])[:4]
+    year = str(rel["released_on"])[:4] or "n.d."
     title = desc.get("title") or f"{name}数据"
     meta = dict(
         county=county["county_name"], city=county["city_name"], province=county["province_name"], plan_doc=county["plan_doc_no"],
         plan_title=county["plan_title"], target_year=int(county["target_year"]), release=str(rel["release"]),
-        released_on=str(rel["released_on"]), data_year=int(rel["data_year"]), commit=commit, commit_time=ts,
+        released_on=str(rel["released_on"]), data_year=None if rel["data_year"] is None else int(rel["data_year"]), commit=commit, commit_time=ts,
         illustrative=illustrative, site_name=name, package_name=desc.get("name", "junheng"), package_title=title,
         package_description=desc.get("description", ""), licenses=lic, license=f"{lic[0].get('title', lic[0]['name'])}（{lic[0]['name']}）",
         license_text=f"本数据以 {lic[0]['name']}（{lic[0].get('title', '')}）许可发布：{lic[0].get('path', '')}\n"

@@ -102,7 +102,7 @@ class Site:
         self.s = state
         self.t, self.o, self.meta = state.tables, state.outputs, state.meta
         self.years = sorted(int(y) for y in self.t["school_levels"]["year"].unique())
-        self.year = self.years[-1]
+        self.year = self.years[-1] if self.years else None
         self.schools = self.t["schools"].set_index("school_id")
         self.pool = pool
         self.renderer = charts.Renderer(state.cache_dir, pool, font_dir)
@@ -142,6 +142,10 @@ class Site:
 
     # ------------------------------------------------------------ pages
     def build(self) -> dict[str, str]:
+        if not self.years:           # a county with no school year yet: one honest page instead of empty tables
+            self.render("index.md", "empty.md.j2", self.meta["site_name"], tables=[(n, load(n)) for n in TABLES],
+                        standards=len(self.t["standards"]))
+            return self.pages
         self.downloads_page()      # first: its Excel workbooks are the longest worker jobs, made while the pages are written
         self.home()
         self.resources()

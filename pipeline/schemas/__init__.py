@@ -1,4 +1,4 @@
-"""Turn `schemas/*.json` (the one definition of every field) into field lookups for the pipeline."""
+"""Turn `pipeline/schemas/*.json` (the one definition of every field) into field lookups for the pipeline."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+SCHEMA_DIR = Path(__file__).resolve().parent
 
 # the order tables are validated, computed and listed in downloads
 TABLES = (
@@ -50,9 +50,22 @@ class TableSchema:
         return [f.name for f in self.fields]
 
 
+_own: dict[str, Path] = {}      # a county's own schemas (datapackage.json: a resource's "schema"), by table
+
+
+def use(own: dict[str, Path]) -> None:
+    """Make these files the schemas `load` returns for their tables (checked by read.load_package first)."""
+    global _own
+    if own != _own:
+        _own = dict(own)
+        load.cache_clear()
+
+
 @cache
-def load(name: str, schema_dir: Path = SCHEMA_DIR) -> TableSchema:
-    d = json.loads((schema_dir / f"{name}.json").read_text(encoding="utf-8"))
+def load(name: str, schema_dir: Path = SCHEMA_DIR, own: bool = True) -> TableSchema:
+    """A table's schema: the county's own when it has one (see `use`), else the tool's."""
+    path = _own.get(name) if own and schema_dir == SCHEMA_DIR else None
+    d = json.loads((path or schema_dir / f"{name}.json").read_text(encoding="utf-8-sig"))
     fields = tuple(Field(f["name"], f.get("type", "string"), f.get("title", ""), f.get("description", ""),
                          f.get("constraints", {}), bool(f.get("multiline"))) for f in d["fields"])
     pk = d.get("primaryKey", [])

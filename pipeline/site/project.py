@@ -1,0 +1,230 @@
+"""Turn the site state into a complete site source as files, then make the site from it with a site generator.
+
+The source is an ordinary MkDocs project (build/source/ after a build):
+
+    mkdocs.yml      inherits base.yml and adds what comes from the data: the site's name, footer, page list
+    base.yml        the county's mkdocs.yml (or the tool's default, pipeline/site/mkdocs.yml), copied as it was
+    docs/           every page as Markdown, with its charts, downloads, feed and the static assets
+    overrides/      the theme overrides
+
+Nothing is created inside a generator's hooks, so any builder that reads mkdocs.yml builds the same pages:
+MkDocs with Material (the default engine) or Zensical (`junheng build --engine zensical`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from .context import SiteState
+
+HERE = Path(__file__).resolve().parent
+SOURCES = HERE / "sources"
+DEFAULT_CONFIG = HERE / "mkdocs.yml"
+ENGINES = ("mkdocs", "zensical")
+
+# the site's menu (pages not listed here, one per school and town, are linked from their lists)
+NAV = [
+    {"首页": "index.md"},
+    {"资源配置": ["resources/index.md", {"R1 高学历教师": "resources/R1.md"}, {"R2 骨干教师": "resources/R2.md"},
+              {"R3 体育艺术教师": "resources/R3.md"}, {"R4 教学用房": "resources/R4.md"}, {"R5 体育场馆": "resources/R5.md"},
+              {"R6 仪器设备": "resources/R6.md"}, {"R7 多媒体教室": "resources/R7.md"}]},
+    {"学校": "schools/index.md"},
+    {"镇街": "towns/index.md"},
+    {"政府保障程度": "government.md"},
+    {"教育质量": "quality.md"},
+    {"社会认可度": "satisfaction.md"},
+    {"创建任务": "tasks.md"},
+    {"整改台账": "ledger.md"},
+    {"数据下载": "downloads.md"},
+    {"方法说明": "method.md"},
+    {"更新记录": "changelog.md"},
+    {"数据更新指南": "guide.md"},
+]
+
+
+def config_of(folder: Path = Path(".")) -> Path:
+    """The county's mkdocs.yml when its folder has one, else the tool's default."""
+    own = Path(folder) / "mkdocs.yml"
+    return own if own.is_file() else DEFAULT_CONFIG
+
+
+def _nav(pages: set[str]) -> list:
+    """NAV without the pages this build did not make (an empty county has fewer)."""
+    out = []
+    for entry in NAV:
+        (title, target), = entry.items()
+        if isinstance(target, list):
+            kept = [t for t in target if (t if isinstance(t, str) else next(iter(t.values()))) in pages]
+            if kept:
+                out.append({title: kept})
+        elif target in pages:
+            out.append(entry)
+    return out
+
+
+def _pages_and_files(state: SiteState) -> tuple[dict[str, str], dict[str, bytes | str]]:
+    """Every page (Markdown) and every other generated file, the slow ones made on every core (see workers)."""
+    from . import chartfont
+    from .pages import Site
+    from .workers import Pending, Pool, make_chart_font, result, vega_bundle
+
+    pool = Pool()      # static SVGs and Excel workbooks render on every core while the pages are written
+    try:
+        font_dir = None
+        files = chartfont.sources()
+        if files is not None and state.cache_dir is not None:
+            chars = chartfont.chars_of(*_chart_texts(state))
+            out = state.cache_dir.parent / "font" / chartfont.subset_key(files, chars)
+            for weight, path in sorted(files.items()):      # one face per worker
+                if not (out / f"covered-{weight}.txt").is_file():
+                    pool.submit(make_chart_font, weight, path, chars, str(out))
+            font_dir = str(out)
+        import vl_convert
+
+        cached = state.cache_dir.parent / f"vega-bundle-{vl_convert.__version__}.js" if state.cache_dir is not None else None
+        bundle = cached.read_text(encoding="utf-8") if cached is not None and cached.is_file() else \
+            Pending(pool.submit(vega_bundle), cached)
+        site = Site(state, pool, font_dir)
+        pages = site.build()
+        from . import checkpoint
+
+        checkpoint("pages")
+        extra = site.files()
+        extra["assets/vendor/vega/vega-bundle.js"] = result(bundle)
+    finally:
+        pool.close()
+    return pages, extra
+
+
+def _chart_texts(state: SiteState) -> list[str]:
+    """The text charts may show: the short text cells of the tables and outputs, and the code that writes chart
+    titles. A chart with any other character goes through the full font instead (see chartfont)."""
+    texts = [json.dumps(state.meta, ensure_ascii=False, default=str)]
+    for df in [*state.tables.values(), *state.outputs.values()]:
+        for col in df.columns:
+            if df[col].dtype == object or str(df[col].dtype) in ("string", "str"):
+                texts.extend(v for v in map(str, df[col].dropna().unique()) if len(v) <= 40)   # no chart shows long text
+    texts += [p.read_text(encoding="utf-8") for p in sorted([*HERE.glob("*.py"), *HERE.parent.glob("indicators/*.py")])]
+    return texts
+
+
+def settings(state: SiteState, pages: set[str]) -> dict:
+    """What the data decides in the site's configuration."""
+    from .pages import plain
+
+    m = state.meta
+    note = " · 示例数据（虚构）" if m["illustrative"] else ""
+    return {
+        "INHERIT": "base.yml",
+        "docs_dir": "docs",
+        "site_dir": "site",
+        # Material prints site_name both raw and escaped, so it must hold no HTML-special character at all:
+        # plain() turns them into their full-width forms, which read the same and can never be markup.
+        "site_name": plain(m["site_name"]),
+        "copyright": plain((f"数据版本 {m['release']}（{m['data_year']} 年数据，{m['released_on']} 发布）" if m["data_year"] is not None
+                            else "暂无数据") + f" · 构建自提交 {m['commit']}{note}"),
+        "theme": {"custom_dir": "overrides"},
+        "extra": {"illustrative": bool(m["illustrative"]), "release": m["release"], "commit": m["commit"]},
+        "nav": _nav(pages),
+    }
+
+
+def write(state: SiteState, dest: Path, base_config: Path) -> None:
+    """The whole site source under DEST (which must not exist yet)."""
+    pages, extra = _pages_and_files(state)
+    shutil.copytree(SOURCES / "docs", dest / "docs")
+    shutil.copytree(SOURCES / "overrides", dest / "overrides")
+    for path, content in sorted({**extra, **pages}.items()):
+        target = dest / "docs" / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
+    shutil.copyfile(base_config, dest / "base.yml")
+    head = ("# Generated by junheng build from the data; edit base.yml's original (the county's mkdocs.yml) instead.\n"
+            "# Build it with `mkdocs build -f mkdocs.yml` or `zensical build -f mkdocs.yml`.\n")
+    conf = yaml.safe_dump(settings(state, set(pages) | {"guide.md"}), allow_unicode=True, sort_keys=False, width=1000)
+    (dest / "mkdocs.yml").write_text(head + conf, encoding="utf-8")
+
+
+def generate(project: Path, engine: str = "mkdocs", epoch: int | None = None) -> Path:
+    """Make the site from the source in PROJECT with ENGINE into PROJECT/site. Raises RuntimeError in Chinese."""
+    env = dict(os.environ)
+    if epoch is not None:
+        env["SOURCE_DATE_EPOCH"] = str(epoch)     # sitemap dates from git, not the clock
+    if engine == "mkdocs":
+        _mkdocs(project, epoch)
+    elif engine == "zensical":
+        _zensical(project, env)
+    else:
+        raise RuntimeError(f"不支持的网站生成器「{engine}」，可选：{'、'.join(ENGINES)}。")
+    site = project / "site"
+    if engine == "mkdocs":
+        _compact_search_index(site)
+    return site
+
+
+def _mkdocs(project: Path, epoch: int | None) -> None:
+    import logging
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    try:
+        import jieba   # Material's search segments Chinese with jieba; keep its progress chatter out of the build log
+
+        jieba.setLogLevel(logging.WARNING)
+    except ImportError:
+        pass
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is not None:
+        os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        build(load_config(config_file=str(project / "mkdocs.yml")))
+    except MkDocsException as e:
+        raise RuntimeError(f"网站生成失败：{e}。原有网站未改动。") from e
+    finally:
+        if epoch is not None:
+            if saved is None:
+                os.environ.pop("SOURCE_DATE_EPOCH", None)
+            else:
+                os.environ["SOURCE_DATE_EPOCH"] = saved
+
+
+def _zensical(project: Path, env: dict) -> None:
+    exe = Path(sys.executable).with_name("zensical")
+    if not exe.is_file():
+        found = shutil.which("zensical")
+        if found is None:
+            raise RuntimeError("未安装 Zensical，无法用它生成网站：请先运行 pip install zensical（或 make env），"
+                               "或去掉 --engine zensical 使用默认的 MkDocs。原有网站未改动。")
+        exe = Path(found)
+    r = subprocess.run([str(exe), "build", "--clean", "-f", "mkdocs.yml"], cwd=project, env=env,
+                       capture_output=True, text=True, timeout=1800)
+    if r.returncode != 0 or not (project / "site" / "index.html").is_file():
+        tail = "\n".join((r.stdout + r.stderr).strip().splitlines()[-15:])
+        raise RuntimeError(f"Zensical 生成网站失败（退出码 {r.returncode}）。原有网站未改动。\n{tail}")
+
+
+def _compact_search_index(site: Path) -> None:
+    """Rewrite Material's search index as UTF-8 text instead of \\u escapes: the same JSON, half the bytes.
+
+    Every page fetches this index, and a Chinese index written with `ensure_ascii` spends six bytes on each
+    character instead of three.
+    """
+    path = site / "search" / "search_index.json"
+    if not path.is_file():
+        return
+    data = json.loads(path.read_text(encoding="utf-8"))
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    tmp.replace(path)
