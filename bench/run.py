@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import resource
 import subprocess
 import sys
@@ -16,6 +17,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+os.environ.pop("JUNHENG_CACHE", None)       # cold builds are cold: each output folder keeps its own cache
 OUT = ROOT / "build" / "bench"
 PY = sys.executable
 

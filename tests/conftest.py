@@ -83,6 +83,22 @@ def set_row(df, where: dict, **values) -> None:
         df.loc[mask, k] = v
 
 
+@pytest.fixture(scope="session", autouse=True)
+def shared_build_cache(tmp_path_factory):
+    """One build cache for the whole run (JUNHENG_CACHE), shared by the xdist workers of `make check`: the many builds
+    of the suite render each chart, workbook and font subset once. Entries are keyed by what they are made from, so
+    sharing changes no output (test_two_builds_are_byte_identical builds cold, in caches of their own)."""
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    old = os.environ.get("JUNHENG_CACHE")
+    os.environ["JUNHENG_CACHE"] = str(root / "junheng-cache")
+    yield
+    if old is None:
+        os.environ.pop("JUNHENG_CACHE", None)
+    else:
+        os.environ["JUNHENG_CACHE"] = old
+
+
 @pytest.fixture(scope="module")
 def minimal_tables():
     """The minimal fixture's typed tables, validated once per module."""

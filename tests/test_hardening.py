@@ -55,6 +55,7 @@ def test_two_builds_are_byte_identical(tmp_path):
     # the second build renders charts and workbooks in this process instead of the worker pool: same bytes
     for d, workers in (("a", None), ("b", "0")):
         env = dict(os.environ, **({"JUNHENG_WORKERS": workers} if workers else {}))
+        env.pop("JUNHENG_CACHE", None)             # each build cold, in a cache of its own (OUT/cache)
         r = subprocess.run([*JUNHENG, "build", "--data-dir", str(MINIMAL), "--out", str(tmp_path / d)], cwd=ROOT,
                            capture_output=True, text=True, env=env)
         assert r.returncode == 0, r.stderr

@@ -2,7 +2,7 @@
 
 The wheel is built from a copy of the package's sources and installed with no dependencies into a fresh virtual
 environment; the libraries come from the test environment by a path entry (never this checkout's `pipeline`).
-The installed command then starts a county outside the repository, validates the frozen sample and builds it.
+The installed command then starts a county outside the repository, builds the minimal fixture in it.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SAMPLE
+from conftest import MINIMAL, ROOT
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +61,7 @@ def test_the_installed_command_starts_validates_and_builds_a_county(installed):
     assert r.returncode == 0, r.stdout + r.stderr
     assert (tmp / "县" / "datasets" / "standards.csv").read_bytes() == (ROOT / "pipeline/defaults/standards.csv").read_bytes()
     shutil.rmtree(tmp / "县" / "datasets")
-    shutil.copytree(SAMPLE, tmp / "县" / "datasets")
+    shutil.copytree(MINIMAL, tmp / "县" / "datasets")
     r = subprocess.run([junheng, "build"], capture_output=True, text=True, timeout=900, cwd=tmp / "县")
     assert r.returncode == 0, r.stdout + r.stderr
     html = (tmp / "县" / "build" / "site" / "resources" / "R1" / "index.html").read_text(encoding="utf-8")

@@ -191,3 +191,29 @@ def test_every_chart_tells_pass_from_fail_by_shape_and_names_itself(built_site):
                 if colour.get("field") == "status":
                     assert set(colour["scale"]["range"]) <= {OK, BAD, WAIT}
     assert specs > 50
+
+
+def test_phone_tables_read_as_cards_without_sideways_scrolling_and_print_as_tables(browser, served_site, built_site):
+    """At 360 px: a school's seven-indicator table, the schools list and the tasks table fit the screen (no sideways
+    scrolling, in the page or in a table), every cell shows its column's name beside its value; printed, a table."""
+    _, site = built_site
+    school = sorted(p.parent.name for p in (site / "schools").glob("*/index.html"))[0]
+    ctx = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page = ctx.new_page()
+    for path in (f"schools/{school}/", "schools/", "tasks/"):
+        page.goto(served_site + path)
+        assert page.locator("table.jh-stack").count() >= 1, path
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
+        for table in page.locator("table.jh-stack").all():
+            assert table.evaluate("t => t.parentElement.scrollWidth <= t.parentElement.clientWidth + 1"), path
+            assert table.evaluate("t => getComputedStyle(t.querySelector('thead')).position") == "absolute", path
+            for cell in table.locator("td[data-label]").all()[:12]:
+                label = cell.get_attribute("data-label")
+                shown = cell.evaluate("c => getComputedStyle(c, '::before').content")
+                assert label in shown, (path, label, shown)
+                assert cell.bounding_box()["x"] + cell.bounding_box()["width"] <= 360, (path, label)
+        page.emulate_media(media="print")
+        assert page.locator("table.jh-stack").first.evaluate("t => getComputedStyle(t).display") == "table", path
+        assert page.locator("table.jh-stack thead").first.evaluate("h => getComputedStyle(h).position") != "absolute"
+        page.emulate_media(media="screen")
+    ctx.close()

@@ -99,6 +99,13 @@ def reusable(v, out: Path, config_file: Path | None = None, engine: str = "mkdoc
     return saved.get("inputs") == fingerprint(v, config_file, engine) and saved.get("outputs") == _outputs_hash(Path(out))
 
 
+def cache_of(out: Path) -> Path:
+    """The build cache: rendered charts, workbooks, the chart font and the Vega bundle, each stored under a key of
+    what it was made from. OUT/cache, or the folder JUNHENG_CACHE names (kept between CI runs, or shared by the
+    many builds of a test session)."""
+    return Path(os.environ.get("JUNHENG_CACHE") or Path(out) / "cache")
+
+
 def build(v, out: Path, config_file: Path | None = None, force: bool = False, engine: str = "mkdocs") -> Path:
     """Compute, write Parquet, write the site source as files (OUT/source) and make the site from it with ENGINE;
     return the site folder. Raises RuntimeError in Chinese on failure.
@@ -129,7 +136,7 @@ def build(v, out: Path, config_file: Path | None = None, force: bool = False, en
         outputs = compute_tables(v.tables)
         write_tables(outputs, staging / "data")
         checkpoint("compute")
-        state = make_state(v, outputs, out / "cache" / "svg")
+        state = make_state(v, outputs, cache_of(out) / "svg")
         project.write(state, staging / "source", config_file)
         checkpoint("generator")
         site = project.generate(staging / "source", engine, state.meta["commit_time"])

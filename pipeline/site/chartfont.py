@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 FAMILY = "JH Chart Sans"
@@ -73,7 +74,7 @@ def make_subset(weight: str, path: Path, chars: str, out: Path) -> str:
         text = rec.toUnicode()
         if SOURCE in text or "NotoSansCJKsc" in text:
             rec.string = text.replace(SOURCE, FAMILY).replace("NotoSansCJKsc", "JHChartSans")
-    tmp = out / f".JHChartSans-{weight}.otf.tmp"
+    tmp = out / f".JHChartSans-{weight}.otf.{os.getpid()}.tmp"      # a cache shared by builds at once (JUNHENG_CACHE)
     font.save(str(tmp))
     tmp.replace(out / f"JHChartSans-{weight}.otf")
     return "".join(sorted(chr(c) for c in font.getBestCmap()))

@@ -106,6 +106,7 @@ class Site:
         self.schools = self.t["schools"].set_index("school_id")
         self.pool = pool
         self.renderer = charts.Renderer(state.cache_dir, pool, font_dir)
+        charts.use_cache(state.cache_dir.parent / "charts" if state.cache_dir is not None else None)
         self.pages: dict[str, str] = {}
         self.env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
                                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, finalize=md)

@@ -76,7 +76,7 @@ INLINE = Pool(workers=0)   # for callers given no pool: the same jobs, run at on
 def store(path: Path, value: str | bytes) -> None:
     """Write a build-cache entry atomically (a killed build never leaves half a file under the final name)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")        # builds at once may share a cache (JUNHENG_CACHE)
     if isinstance(value, str):
         tmp.write_text(value, encoding="utf-8")
     else:
