@@ -61,6 +61,11 @@ def use(own: dict[str, Path]) -> None:
         load.cache_clear()
 
 
+def own() -> dict[str, Path]:
+    """The county schemas in use now (to put back with `use` after reading another folder)."""
+    return dict(_own)
+
+
 @cache
 def load(name: str, schema_dir: Path = SCHEMA_DIR, own: bool = True) -> TableSchema:
     """A table's schema: the county's own when it has one (see `use`), else the tool's."""

@@ -114,6 +114,7 @@ def build(v, out: Path, config_file: Path | None = None, force: bool = False, en
     build of exactly the same inputs (see `fingerprint`) and nobody has touched it, the build is reused as it is,
     unless `force`.
     """
+    from .. import archive
     from ..compute import compute_tables, write_tables
     from . import project
 
@@ -137,6 +138,8 @@ def build(v, out: Path, config_file: Path | None = None, force: bool = False, en
         write_tables(outputs, staging / "data")
         checkpoint("compute")
         state = make_state(v, outputs, cache_of(out) / "svg")
+        state.archive = archive.rebuild(v, cache_of(out))
+        checkpoint("archive")
         project.write(state, staging / "source", config_file)
         checkpoint("generator")
         site = project.generate(staging / "source", engine, state.meta["commit_time"])

@@ -16,6 +16,7 @@ class SiteState:
     meta: dict
     cache_dir: Path | None = None
     extra_files: dict[str, bytes] = field(default_factory=dict)
+    archive: list = field(default_factory=list)        # archive.Release, oldest first (the release archive)
 
 
 def git_commit(root: Path) -> tuple[str, int | None]:

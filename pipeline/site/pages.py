@@ -160,6 +160,7 @@ class Site:
         self.tasks()
         self.method()
         self.ledger()
+        self.releases()
         self.changelog()
         return self.pages
 
@@ -421,6 +422,28 @@ class Site:
         self.render("downloads.md", "downloads.md.j2", "数据下载", listing=listing, dictionary=dictionary, out_dict=out_dict,
                     zip_size=len(files["downloads/junheng-data.zip"]), jsonld=Markup(ld))
 
+    def releases(self) -> None:
+        """The release archive: a page a release, its archived downloads beside it, and the corrections."""
+        from ..archive import corrections
+
+        arch = self.s.archive
+        current = str(self.t["releases"].sort_values("released_on")["release"].iloc[-1]) if len(self.t["releases"]) else ""
+        self.corrections = corrections(arch, self.schools["school_name"].to_dict())
+        self.render("releases/index.md", "releases.md.j2", "历史版本", rows=arch, current=current, corrections=self.corrections)
+        for r in arch:
+            verdicts = []
+            v = r.outputs.get("verdict")
+            if v is not None and len(v):
+                mine = v[v["year"] == r.data_year]
+                for part in dict.fromkeys(mine["part"]):
+                    by = mine[mine["part"] == part].set_index("profile")["status"].to_dict()
+                    verdicts.append((part, {p: by.get(p) for p in PROFILE_ZH}))
+            fixes = [c for c in self.corrections if c["published_in"] == r.release]
+            self.render(f"releases/{r.release}.md", "release.md.j2", f"数据版本 {r.release}", r=r, current=current,
+                        verdicts=verdicts, profiles=list(PROFILE_ZH), fixes=fixes)
+            for name, data in r.files.items():
+                self.s.extra_files[f"releases/{r.release}/{name}"] = data
+
     def changelog(self) -> None:
         rel = self.t["releases"].sort_values("released_on", ascending=False).to_dict("records")
         sv = self.o["school_verdicts"]
@@ -431,7 +454,8 @@ class Site:
             mine = sv[(sv["year"] == y) & (sv["profile"] == "national")]
             whole = v[(v["year"] == y) & (v["part"] == "总体")].set_index("profile")["status"].to_dict()
             facts = [f"学校单位达标 {int(mine['meets'].sum())}/{len(mine)}"] + [f"{PROFILE_ZH[p]}总体结论：{whole.get(p, '无数据')}" for p in PROFILE_ZH]
-            entries.append(dict(r, facts=facts))
+            fixes = [c for c in self.corrections if c["corrected_in"] == r["release"]]
+            entries.append(dict(r, facts=facts, corrections=fixes))
         self.render("changelog.md", "changelog.md.j2", "更新记录", entries=entries)
         released = {int(r["data_year"]): r["released_on"] for r in rel}
         names = self.schools["school_name"].to_dict()
@@ -461,6 +485,11 @@ def _trend_summary(hist: pd.DataFrame, year: int) -> str:
     return f"{year} 年 7 项中 {7 - len(bad)} 项达到阈值" + (f"，{'、'.join(bad)} 未达到。" if bad else "。")
 
 
+def correction_text(c: dict) -> str:
+    """One correction notice, as in official statistics: what, which release published it, old → new."""
+    return f"{c['kind']} {c['what']}（{c['year']} 年，{c['profile']}，{c['published_in']} 版发布）{c['before']} → {c['after']}"
+
+
 def _atom(entries: list[dict], meta: dict, ledger_entries: list[dict] = ()) -> str:
     """An Atom feed of data releases; ids and dates come from the data, not the clock."""
     site = meta["site_name"]
@@ -471,6 +500,8 @@ def _atom(entries: list[dict], meta: dict, ledger_entries: list[dict] = ()) -> s
              '<link rel="alternate" href="changelog/"/>']
     for e in entries:
         text = e["summary"] + "（" + "；".join(e["facts"]) + "）"
+        if e.get("corrections"):
+            text += " 更正：" + "；".join(correction_text(c) for c in e["corrections"])
         if meta["illustrative"]:
             text = "示例数据：" + text
         parts += ["<entry>", f"<title>数据版本 {xml_escape(e['release'])}（{int(e['data_year'])} 年数据）</title>",

@@ -45,6 +45,7 @@ NAV = [
     {"数据下载": "downloads.md"},
     {"方法说明": "method.md"},
     {"更新记录": "changelog.md"},
+    {"历史版本": "releases/index.md"},
     {"数据更新指南": "guide.md"},
 ]
 

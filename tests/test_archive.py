@@ -1,0 +1,98 @@
+"""The release archive: every release rebuilt from the commit that first listed it, never altered by later data,
+and the corrections a later release made to published figures listed in the changelog and the feed.
+
+The repository is made here: release 2025.1 (2024 data) is committed; then a school's 2024 figure is corrected and
+release 2026.1 added, in a second commit. The archived files of 2025.1 must stay byte for byte as they were.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+
+import pytest
+
+from conftest import MINIMAL, data_repo, git
+from pipeline.site import build
+from pipeline.validate import validate
+
+
+def _rows(path):
+    with path.open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _write(path, rows):
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+
+
+@pytest.fixture(scope="module")
+def two_releases(tmp_path_factory):
+    import shutil
+
+    root = tmp_path_factory.mktemp("archive")
+    shutil.copytree(MINIMAL, root / "src")
+    releases = _rows(root / "src" / "releases.csv")
+    _write(root / "src" / "releases.csv", [r for r in releases if r["release"] != "2026.1"])
+    repo = data_repo(root / "repo", root / "src")          # its first commit publishes up to 2025.1
+    data = repo / "datasets"
+    first = build(validate(data), root / "out1")
+    before = {p.relative_to(first).as_posix(): p.read_bytes() for p in (first / "releases" / "2025.1").iterdir() if p.is_file()}
+    # a correction of a 2024 figure (published in 2025.1), and the next release saying why
+    levels = _rows(data / "school_levels.csv")
+    row = next(r for r in levels if r["year"] == "2024" and r["level"] == "小学")
+    row["key_teachers"] = "0"
+    _write(data / "school_levels.csv", levels)
+    _write(data / "releases.csv", releases[:-1] + [dict(releases[-1], summary="发布 2025 年度数据；更正 2024 年骨干教师数（原报表录入有误）。")])
+    git(repo, "commit", "-qam", "release 2026.1 with a correction")
+    second = build(validate(data), root / "out2")
+    return first, second, before, row["school_id"]
+
+
+def test_each_release_has_a_permanent_page_and_downloads(two_releases):
+    _, site, _, _ = two_releases
+    for version in ("2025.1", "2026.1"):
+        page = (site / "releases" / version / "index.html").read_text(encoding="utf-8")
+        assert f"数据版本 {version}" in page and "当前版本" in page
+        for name in ("datapackage.json", "verdict.csv", "county_items.csv", "balance.csv", "school_verdicts.csv",
+                     f"junheng-data-{version}.zip"):
+            assert (site / "releases" / version / name).is_file(), (version, name)
+    old = (site / "releases" / "2025.1" / "index.html").read_text(encoding="utf-8")
+    assert "这是存档版本" in old and "releases/2026.1/" in old          # says which release is current
+    index = (site / "releases" / "index.html").read_text(encoding="utf-8")
+    assert "2025.1" in index and "2026.1" in index
+    assert "releases/" in (site / "changelog" / "index.html").read_text(encoding="utf-8")     # the current site links it
+
+
+def test_a_later_data_change_never_alters_an_archived_release(two_releases):
+    _, site, before, _ = two_releases
+    after = {p.relative_to(site).as_posix(): p.read_bytes() for p in (site / "releases" / "2025.1").iterdir() if p.is_file()}
+    files = {k: v for k, v in after.items() if not k.endswith("index.html")}
+    assert files and files == {k: v for k, v in before.items() if not k.endswith("index.html")}
+    with zipfile.ZipFile(io.BytesIO(files["releases/2025.1/junheng-data-2025.1.zip"])) as z:
+        levels = z.read("inputs/school_levels.csv").decode("utf-8")
+        assert {r["year"] for r in csv.DictReader(io.StringIO(levels))} <= {"2024"}       # nothing after its data year
+
+
+def test_the_correction_is_listed_old_to_new_with_its_reason(two_releases):
+    _, site, _, school = two_releases
+    changelog = (site / "changelog" / "index.html").read_text(encoding="utf-8")
+    assert "更正" in changelog and "2025.1" in changelog and "→" in changelog
+    feed = (site / "feed.xml").read_text(encoding="utf-8")
+    assert "更正：" in feed and "→" in feed
+    index = (site / "releases" / "index.html").read_text(encoding="utf-8")
+    assert "原报表录入有误" in index and "R2" in index
+    assert "学校指标数值" in index          # the value itself, old and new, beside the flipped verdicts
+
+
+def test_outside_git_the_archive_says_why_it_is_empty(tmp_path):
+    import shutil
+
+    shutil.copytree(MINIMAL, tmp_path / "data")
+    site = build(validate(tmp_path / "data"), tmp_path / "out")
+    page = (site / "releases" / "2026.1" / "index.html").read_text(encoding="utf-8")
+    assert "不在 git 仓库中" in page
