@@ -1,7 +1,8 @@
 """Turn the repository's history into the release archive: every release in releases.csv rebuilt from the commit
 it was published from, with its own downloads, and the corrections a later release made to figures it published.
 
-A release's commit is the first commit whose releases.csv lists it (git itself records it; nothing to fill in).
+A release's commit is the one its row records (the `commit` column), or else the first commit whose releases.csv
+lists it (git itself records that; nothing to fill in).
 The data folder as it was at that commit, up to the release's data year, is validated and computed again with
 this tool, so a later change to the data never alters an archived release. A release whose data no longer passes
 the current schemas (the tables changed since) is listed with the reason instead of figures.
@@ -36,7 +37,7 @@ class Release:
     released_on: str
     data_year: int
     summary: str
-    commit: str | None = None              # the commit whose releases.csv first lists this release
+    commit: str | None = None              # its recorded commit, else the first whose releases.csv lists it
     problem: str | None = None             # why it could not be rebuilt (Chinese), or None
     files: dict[str, bytes] = field(default_factory=dict)        # its downloads, by file name
     outputs: dict[str, pd.DataFrame] = field(default_factory=dict)
@@ -145,6 +146,8 @@ def rebuild(v, cache: Path | None = None) -> list[Release]:
     rows = v.tables["releases"].sort_values("released_on")
     releases = [Release(str(r["release"]), str(r["released_on"]), int(r["data_year"]), str(r["summary"]))
                 for _, r in rows.iterrows()]
+    recorded = {str(r["release"]): str(r["commit"]) for _, r in rows.iterrows()
+                if "commit" in rows.columns and isinstance(r["commit"], str) and r["commit"]}
     if not releases:
         return []
     commits, why = first_commits(Path(v.package.root), Path(v.package.paths["releases"]))
@@ -153,7 +156,7 @@ def rebuild(v, cache: Path | None = None) -> list[Release]:
     top = _git(["rev-parse", "--show-toplevel"], Path(v.package.root).resolve())
     try:
         for r in releases:
-            r.commit = commits.get(r.release)
+            r.commit = recorded.get(r.release) or commits.get(r.release)
             if r.commit is None:
                 r.problem = why or "这一行还没有提交到仓库：提交后才有存档。"
                 continue

@@ -135,7 +135,13 @@ def _own_schema(root: Path, name: str, rel, shown: str, where: str, report: Repo
         report.add(Finding(ERROR, "bad-schema", shown, f"{where}（{name}）的 schema「{inert.text(str(rel))}」不是数据文件夹内的文件。", hint))
         return None
     path = root / rel
+    if path.exists() and not str(path.resolve()).startswith(str(root.resolve()) + os.sep):
+        report.add(Finding(ERROR, "bad-schema", shown, f"{where}（{name}）的 schema「{inert.text(rel)}」是指向数据文件夹之外的链接。",
+                           "请把表结构文件复制到数据文件夹内，不要使用符号链接。"))
+        return None
     try:
+        if path.stat().st_size > _DESCRIPTOR_MAX:
+            raise ValueError("too large")
         own = json.loads(path.read_text(encoding="utf-8-sig"))
         fields = [(f["name"], f.get("type", "string")) for f in own["fields"]]
     except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError) as e:
@@ -284,7 +290,7 @@ def read_table(name: str, path: Path, schema: TableSchema, report: Report) -> pa
         return None
     fast = _read_arrow(raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw, header)   # bytes already checked as UTF-8
     if fast is not None:
-        return fast
+        return _with_later_columns(fast, header, schema)
     width = len(header)
     try:
         records = list(csv.reader(io.StringIO(text, newline="")))
@@ -308,7 +314,15 @@ def read_table(name: str, path: Path, schema: TableSchema, report: Report) -> pa
         rownums.append(i)
     cols = {h: pa.array([r[j] for r in rows], type=pa.string()) for j, h in enumerate(header)}
     cols[ROW] = pa.array(rownums, type=pa.int64())
-    return pa.table(cols)
+    return _with_later_columns(pa.table(cols), header, schema)
+
+
+def _with_later_columns(tbl: pa.Table, header: list[str], schema: TableSchema) -> pa.Table:
+    """A column added to the schema later ("optionalColumn") and absent from an older file reads as empty cells."""
+    for f in schema.fields:
+        if f.name not in header:
+            tbl = tbl.append_column(f.name, pa.array([""] * tbl.num_rows, type=pa.string()))
+    return tbl
 
 
 def _read_arrow(data: bytes, header: list[str]) -> pa.Table | None:
@@ -370,7 +384,7 @@ def _check_header(header: list[str], schema: TableSchema, shown: str, report: Re
             report.add(Finding(ERROR, "unknown-column", shown, f"列名「{h}」不是本表（{schema.title}）定义的字段。",
                                hint + " 如需新增字段，请先在 schemas/ 中定义。", row=1, column=h, column_letter=letter))
     for n in names:
-        if n not in header:
+        if n not in header and not schema.field(n).optional_column:      # an older file may lack a later column
             fld = schema.field(n)
             renamed = any(h in by_title and by_title[h] == n for h in header)
             if not renamed:

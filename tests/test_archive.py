@@ -96,3 +96,22 @@ def test_outside_git_the_archive_says_why_it_is_empty(tmp_path):
     site = build(validate(tmp_path / "data"), tmp_path / "out")
     page = (site / "releases" / "2026.1" / "index.html").read_text(encoding="utf-8")
     assert "不在 git 仓库中" in page
+
+
+def test_a_recorded_commit_is_used_and_an_older_file_may_lack_the_column(tmp_path):
+    import subprocess
+
+    repo = data_repo(tmp_path / "repo", MINIMAL)              # releases.csv without the commit column: still valid
+    data = repo / "datasets"
+    assert validate(data).valid
+    base = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True, check=True).stdout.strip()
+    rows = _rows(data / "releases.csv")
+    for r in rows:
+        r["commit"] = base[:12] if r["release"] != "2022.1" else "deadbeef0000"
+    _write(data / "releases.csv", rows)
+    git(repo, "commit", "-qam", "record the commits")
+    site = build(validate(data), tmp_path / "out")
+    page = (site / "releases" / "2025.1" / "index.html").read_text(encoding="utf-8")
+    assert base[:12] in page and (site / "releases" / "2025.1" / "verdict.csv").is_file()
+    bad = (site / "releases" / "2022.1" / "index.html").read_text(encoding="utf-8")
+    assert "无法取出提交" in bad and not (site / "releases" / "2022.1" / "verdict.csv").exists()

@@ -147,5 +147,11 @@ def test_a_county_may_override_a_schema_but_not_its_fields(minimal_copy):
     (minimal_copy / "schemas" / "schools.json").write_text(json.dumps(own, ensure_ascii=False), encoding="utf-8")
     v = validate(minimal_copy)
     assert any(f.code == "bad-schema" and "必须保留" in f.message for f in v.report.findings)
+    outside = minimal_copy.parent / "outside.json"           # nor may a link lead out of the data folder
+    outside.write_text(json.dumps(own, ensure_ascii=False), encoding="utf-8")
+    (minimal_copy / "schemas" / "schools.json").unlink()
+    (minimal_copy / "schemas" / "schools.json").symlink_to(outside)
+    v = validate(minimal_copy)
+    assert any(f.code == "bad-schema" and "链接" in f.message for f in v.report.findings)
     v = validate(MINIMAL)                                    # another folder: the tool's schema again
     assert v.valid and load("schools").field("school_name").constraints.get("maxLength") != 3

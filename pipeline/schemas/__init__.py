@@ -26,6 +26,7 @@ class Field:
     description: str
     constraints: dict
     multiline: bool = False          # a long text that may hold line breaks ("multiline": true in the schema)
+    optional_column: bool = False    # added to the schema later: older files may lack the column ("optionalColumn": true)
 
     @property
     def required(self) -> bool:
@@ -72,7 +73,7 @@ def load(name: str, schema_dir: Path = SCHEMA_DIR, own: bool = True) -> TableSch
     path = _own.get(name) if own and schema_dir == SCHEMA_DIR else None
     d = json.loads((path or schema_dir / f"{name}.json").read_text(encoding="utf-8-sig"))
     fields = tuple(Field(f["name"], f.get("type", "string"), f.get("title", ""), f.get("description", ""),
-                         f.get("constraints", {}), bool(f.get("multiline"))) for f in d["fields"])
+                         f.get("constraints", {}), bool(f.get("multiline")), bool(f.get("optionalColumn"))) for f in d["fields"])
     pk = d.get("primaryKey", [])
     return TableSchema(name, d.get("title", name), d.get("description", ""), fields,
                        tuple([pk] if isinstance(pk, str) else pk), tuple(d.get("foreignKeys", [])), d)

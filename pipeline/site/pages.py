@@ -434,13 +434,17 @@ class Site:
             verdicts = []
             v = r.outputs.get("verdict")
             if v is not None and len(v):
+                from ..indicators.verdict import PARTS
+
                 mine = v[v["year"] == r.data_year]
-                for part in dict.fromkeys(mine["part"]):
+                for part in [p for p in (*PARTS, "总体") if p in set(mine["part"])]:
                     by = mine[mine["part"] == part].set_index("profile")["status"].to_dict()
                     verdicts.append((part, {p: by.get(p) for p in PROFILE_ZH}))
             fixes = [c for c in self.corrections if c["published_in"] == r.release]
+            notice = (f"本页是当前版本 {r.release} 的存档，固定不变；本站其他各页显示的也是这个版本的数据。" if r.release == current else
+                      f"本页是 {r.release} 版本发布时的数字，固定不变。当前版本是 {current}，最新的数字见首页。")
             self.render(f"releases/{r.release}.md", "release.md.j2", f"数据版本 {r.release}", r=r, current=current,
-                        verdicts=verdicts, profiles=list(PROFILE_ZH), fixes=fixes)
+                        verdicts=verdicts, profiles=list(PROFILE_ZH), fixes=fixes, notice=notice)
             for name, data in r.files.items():
                 self.s.extra_files[f"releases/{r.release}/{name}"] = data
 
