@@ -507,7 +507,7 @@ def _county_tables(rng: random.Random, t: dict, schools: list[_School]) -> None:
                (14, "2024-12-30", "推进中", "完成年度教育满意度调查，总体满意度 89.6%。")]
     t["task_updates"] = [dict(task_id=a, date=b, status=c, summary="示例：" + d, evidence_url=f"{EVIDENCE_URL}tasks/{a}") for a, b, c, d in updates]
     t["releases"] = [dict(release=f"{y + 1}.1", released_on=f"{y + 1}-03-31", data_year=y,
-                          summary=f"示例数据：发布 {y} 年度监测数据。") for y in YEARS]
+                          summary=f"示例数据：发布 {y} 年度监测数据。", commit="") for y in YEARS]
 
 
 def _write(path: Path, rows: list[dict]) -> None:
