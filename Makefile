@@ -35,9 +35,10 @@ site: $(BIN)/junheng
 test: env
 	$(BIN)/python -m pytest
 
-# the fast tier for a local loop: everything but the browser and Lighthouse tests, on every core (no Node.js)
+# the fast tier for a local loop: everything but the browser and Lighthouse tests, on every core, a test module per
+# worker so its fixtures are built once (no Node.js)
 check: dev
-	$(BIN)/python -m pytest -m "not browser" -n auto --dist loadgroup
+	$(BIN)/python -m pytest -m "not browser" -n auto --dist loadscope
 
 # regenerate the frozen illustrative sample the tests run on, from the seeded script (staff edit datasets/, not the
 # script; to put the illustrative county back into datasets/: .venv/bin/python -m pipeline.synth --out datasets)
