@@ -25,7 +25,7 @@ from .journal import replace_all
 from .read import col_letter
 from .report import ERROR, Finding, Report
 from .schemas import TABLES, load
-from .template import HEADER_ROWS, sheet_title
+from .template import sheet_title
 
 
 @dataclass

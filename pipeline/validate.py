@@ -288,7 +288,7 @@ def _typed(tbl: pa.Table, schema: TableSchema, file: str, report: Report) -> pa.
             for r, v in zip(*_at(pc.and_(filled, pc.invert(pc.is_in(s, value_set=pa.array(allowed)))), rows, s)):
                 guess = [a for a in allowed if a in v or v in a]
                 hint = f"是否应为「{guess[0]}」？" if guess else ""
-                _add(report, ERROR, "enum", file, schema, f.name, [r], [v], f"不是允许的取值。",
+                _add(report, ERROR, "enum", file, schema, f.name, [r], [v], "不是允许的取值。",
                      f"{hint}只能填写：{'、'.join(allowed)}。")
         if c.get("unique"):
             counts = pc.value_counts(pc.filter(s, filled))

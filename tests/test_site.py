@@ -8,7 +8,6 @@ import io
 import json
 import os
 import re
-import shutil
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
@@ -17,7 +16,7 @@ from xml.etree import ElementTree
 import openpyxl
 import pytest
 
-from conftest import MINIMAL, ROOT, tree_hash
+from conftest import MINIMAL, tree_hash
 from pipeline.compute import compute_tables
 from pipeline.site.context import make_state
 from pipeline.site.pages import Site, md

@@ -226,7 +226,6 @@ class Site:
     def school_pages(self) -> None:
         si = self.o["school_indicators"]
         si = si[si["profile"] == "national"]
-        units = self.o["school_units"]
         sv = self.o["school_verdicts"]
         sv = sv[sv["profile"] == "national"]
         checks = self.o["school_checks"]
