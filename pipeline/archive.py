@@ -16,7 +16,6 @@ import io
 import json
 import subprocess
 import tempfile
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +26,6 @@ from .diff import DiffError, checkout_data, cv_moves, verdict_flips
 from .indicators.rules import PROFILE_ZH
 
 KEY_TABLES = ("verdict", "county_items", "balance", "school_verdicts")     # the outputs archived as CSV
-_FIXED = (1980, 1, 1, 0, 0, 0)
 _VERSION = "archive-1"       # bump when the archived files' layout changes
 
 
@@ -41,10 +39,6 @@ class Release:
     problem: str | None = None             # why it could not be rebuilt (Chinese), or None
     files: dict[str, bytes] = field(default_factory=dict)        # its downloads, by file name
     outputs: dict[str, pd.DataFrame] = field(default_factory=dict)
-
-    @property
-    def slug(self) -> str:
-        return self.release
 
 
 def _git(args: list[str], cwd: Path) -> str | None:
@@ -89,26 +83,20 @@ def _restricted(tables: dict[str, pd.DataFrame], r: Release) -> dict[str, pd.Dat
 
 
 def _csv(df: pd.DataFrame, illustrative: bool) -> bytes:
+    """A table as the site's downloads write it (UTF-8 with BOM, formulas neutralised, the illustrative note)."""
+    from .site.downloads import NOTE, NOTE_COL
+    from .site.downloads import _csv as csv_bytes
+
     df = df.drop(columns=["_row"], errors="ignore").copy()
     if illustrative:
-        df["illustrative_note"] = "示例数据（虚构，仅用于演示）"
-    return ("\ufeff" + inert.csv_frame(df).to_csv(index=False, lineterminator="\r\n")).encode("utf-8")
-
-
-def _zip(entries: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for path, data in sorted(entries.items()):
-            zi = zipfile.ZipInfo(path, date_time=_FIXED)
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = 0o644 << 16
-            z.writestr(zi, data)
-    return buf.getvalue()
+        df[NOTE_COL] = NOTE
+    return csv_bytes(df)
 
 
 def _files(r: Release, v, outputs: dict[str, pd.DataFrame]) -> dict[str, bytes]:
     """The archived downloads: the data package as it was (zip), its descriptor, and the key output tables."""
     from .canonical import to_csv
+    from .site.downloads import zip_bytes
 
     desc = json.loads(json.dumps(v.package.descriptor, ensure_ascii=False))
     desc["version"] = r.release
@@ -123,8 +111,8 @@ def _files(r: Release, v, outputs: dict[str, pd.DataFrame]) -> dict[str, bytes]:
     pkg = (json.dumps(desc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     out = {f"outputs/{name}.csv": _csv(outputs[name], illustrative) for name in KEY_TABLES}
     files = {"datapackage.json": pkg, **{f"{name}.csv": out[f"outputs/{name}.csv"] for name in KEY_TABLES}}
-    files[f"junheng-data-{r.release}.zip"] = _zip({"README.md": readme.encode("utf-8"), "datapackage.json": pkg,
-                                                  **{f"inputs/{k}": b for k, b in inputs.items()}, **out})
+    files[f"junheng-data-{r.release}.zip"] = zip_bytes(sorted({"README.md": readme.encode("utf-8"), "datapackage.json": pkg,
+                                                              **{f"inputs/{k}": b for k, b in inputs.items()}, **out}.items()))
     return files
 
 
@@ -243,9 +231,8 @@ def corrections(releases: list[Release], names: dict) -> list[dict]:
     out = []
     built = [r for r in releases if r.outputs]
     for before, after in zip(built, built[1:]):
-        years = lambda o: {k: df[df["year"] <= before.data_year] for k, df in o.items()}   # noqa: E731
-        a, b = years(before.outputs), years(after.outputs)
-        changes = [dict(c, kind=c["kind"]) for c in verdict_flips(a, b, names)]
+        a, b = ({k: df[df["year"] <= before.data_year] for k, df in o.items()} for o in (before.outputs, after.outputs))
+        changes = list(verdict_flips(a, b, names))
         changes += [dict(c, kind="差异系数数值") for c in cv_moves(a, b)]
         changes += value_moves(a, b, names)
         for c in changes:

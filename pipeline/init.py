@@ -78,7 +78,7 @@ def start(folder: Path, name: str, code: str, target_year: int, **more) -> list[
     if folder.exists() and any(folder.iterdir()):
         raise InitError(f"文件夹 {folder} 已有文件；为了不覆盖任何内容，请指定一个新的或空的文件夹。")
     values = dict(county_name=name, version=tool_version(), tool_source=tool_source())
-    files: dict[str, str | bytes] = {}
+    files: dict[str, str] = {}
     data = "datasets"
     for table in TABLES:
         header = [f.name for f in load(table).fields]
@@ -108,7 +108,7 @@ def start(folder: Path, name: str, code: str, target_year: int, **more) -> list[
         for rel, content in sorted(files.items()):
             p = staging / rel
             p.parent.mkdir(parents=True, exist_ok=True)
-            p.write_text(content, encoding="utf-8") if isinstance(content, str) else p.write_bytes(content)
+            p.write_text(content, encoding="utf-8")
         if folder.exists():
             folder.rmdir()          # empty (checked above)
         staging.replace(folder)

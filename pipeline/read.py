@@ -75,9 +75,7 @@ def load_package(root: Path, report: Report) -> Package | None:
                            "请从仓库的 datasets/datapackage.json 复制一份并按实际表格修改。"))
         return None
     try:
-        if dp.stat().st_size > _DESCRIPTOR_MAX:
-            raise ValueError("too large")
-        desc = json.loads(dp.read_text(encoding="utf-8-sig"))
+        desc = _json(dp)
         resources = desc["resources"]
         assert isinstance(resources, list)
     except (ValueError, KeyError, TypeError, AssertionError, UnicodeDecodeError, RecursionError) as e:
@@ -87,7 +85,6 @@ def load_package(root: Path, report: Report) -> Package | None:
     _descriptor_text(desc, shown, report)        # errors block; the tables are still read, so all is reported at once
     paths: dict[str, Path] = {}
     overrides: dict[str, Path] = {}
-    real_root = root.resolve()
     for i, res in enumerate(resources):
         name = res.get("name") if isinstance(res, dict) else None
         rel = res.get("path") if isinstance(res, dict) else None
@@ -99,15 +96,16 @@ def load_package(root: Path, report: Report) -> Package | None:
         if not isinstance(rel, str) or not rel:
             report.add(Finding(ERROR, "bad-path", shown, f"{where}（{name}）缺少 path。", f"请写成 \"{name}.csv\"。"))
             continue
-        if "://" in rel or rel.startswith(("/", "\\")) or (len(rel) > 1 and rel[1] == ":") or ".." in Path(rel).parts:
+        escape = _escapes(root, rel)
+        if escape == "outside":
             report.add(Finding(ERROR, "unsafe-path", shown, f"{where}（{name}）的路径「{rel}」指向数据文件夹之外（网址、绝对路径或 ..）。",
                                f"表格必须放在数据文件夹内，请写成 \"{name}.csv\"。"))
             continue
-        target = (root / rel)
-        if target.exists() and not str(target.resolve()).startswith(str(real_root) + os.sep):
+        if escape == "link":
             report.add(Finding(ERROR, "unsafe-path", shown, f"{where}（{name}）的路径「{rel}」是指向数据文件夹之外的链接。",
                                "请把真实文件复制到数据文件夹内，不要使用符号链接。"))
             continue
+        target = root / rel
         if name in paths:
             report.add(Finding(ERROR, "duplicate-resource", shown, f"表「{name}」在 resources 中出现了两次。", "请删除重复的一项。"))
             continue
@@ -126,23 +124,39 @@ def load_package(root: Path, report: Report) -> Package | None:
     return Package(root, desc, paths, defaults)
 
 
+def _escapes(root: Path, rel: str) -> str | None:
+    """Whether a path named in the descriptor leaves the data folder: "outside" (a URL, an absolute path, a drive or
+    ..), "link" (a symbolic link out of it), or None."""
+    if "://" in rel or rel.startswith(("/", "\\")) or (len(rel) > 1 and rel[1] == ":") or ".." in Path(rel).parts:
+        return "outside"
+    target = root / rel
+    if target.exists() and not str(target.resolve()).startswith(str(root.resolve()) + os.sep):
+        return "link"
+    return None
+
+
+def _json(path: Path):
+    """A small JSON file (the descriptor, a schema); ValueError when it is larger than any real one could be."""
+    if path.stat().st_size > _DESCRIPTOR_MAX:
+        raise ValueError("too large")
+    return json.loads(path.read_text(encoding="utf-8-sig"))
+
+
 def _own_schema(root: Path, name: str, rel, shown: str, where: str, report: Report) -> Path | None:
     """A county's own schema for one table (a resource's "schema"): it may change titles, descriptions and
     constraints, but must keep the tool's fields, in order and of the same types, which the computation reads."""
     hint = f"请写成数据文件夹内的相对路径，例如 \"schemas/{name}.json\"，或删去 schema 使用工具自带的表结构。"
-    if not isinstance(rel, str) or not rel or "://" in rel or rel.startswith(("/", "\\")) or ".." in Path(rel).parts \
-            or (len(rel) > 1 and rel[1] == ":"):
+    escape = _escapes(root, rel) if isinstance(rel, str) and rel else "outside"
+    if escape == "outside":
         report.add(Finding(ERROR, "bad-schema", shown, f"{where}（{name}）的 schema「{inert.text(str(rel))}」不是数据文件夹内的文件。", hint))
         return None
-    path = root / rel
-    if path.exists() and not str(path.resolve()).startswith(str(root.resolve()) + os.sep):
+    if escape == "link":
         report.add(Finding(ERROR, "bad-schema", shown, f"{where}（{name}）的 schema「{inert.text(rel)}」是指向数据文件夹之外的链接。",
                            "请把表结构文件复制到数据文件夹内，不要使用符号链接。"))
         return None
+    path = root / rel
     try:
-        if path.stat().st_size > _DESCRIPTOR_MAX:
-            raise ValueError("too large")
-        own = json.loads(path.read_text(encoding="utf-8-sig"))
+        own = _json(path)
         fields = [(f["name"], f.get("type", "string")) for f in own["fields"]]
     except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError) as e:
         report.add(Finding(ERROR, "bad-schema", display_path(path), f"{where}（{name}）的表结构文件无法读取（{type(e).__name__}）。", hint))

@@ -83,20 +83,29 @@ def _xlsx(name: str, title: str, df: pd.DataFrame, fields: list[dict], meta: dic
     return _rezip(buf.getvalue())
 
 
+def zip_bytes(entries) -> bytes:
+    """A zip of (path, bytes) entries in the order given, with fixed timestamps and modes: same content, same bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for path, data in entries:
+            zi = zipfile.ZipInfo(path, date_time=_FIXED)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o644 << 16
+            z.writestr(zi, data)
+    return out.getvalue()
+
+
 def _rezip(data: bytes) -> bytes:
     """Rewrite a zip with fixed timestamps and order, so the same content gives the same bytes."""
     src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+
+    def entries():
         for info in src.infolist():
-            zi = zipfile.ZipInfo(info.filename, date_time=_FIXED)
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = 0o644 << 16
             data = src.read(info.filename)
             if info.filename == "docProps/core.xml":   # openpyxl stamps "modified" with the wall clock on save
                 data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>2000-01-01T00:00:00Z\g<2>", data)
-            z.writestr(zi, data)
-    return out.getvalue()
+            yield info.filename, data
+    return zip_bytes(entries())
 
 
 def _parquet(name: str, kind: str, df: pd.DataFrame, meta: dict) -> bytes:
@@ -169,19 +178,9 @@ def build(inputs: dict[str, pd.DataFrame], outputs: dict[str, pd.DataFrame], met
     pkg_bytes = (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     files["downloads/datapackage.json"] = pkg_bytes
     readme = _readme(meta, listing)
-    zbuf = io.BytesIO()
-    with zipfile.ZipFile(zbuf, "w", zipfile.ZIP_DEFLATED) as z:
-        def add(path: str, data: bytes) -> None:
-            zi = zipfile.ZipInfo(path, date_time=_FIXED)
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = 0o644 << 16
-            z.writestr(zi, data)
-        add("README.md", readme.encode("utf-8"))
-        add("LICENSE.txt", meta["license_text"].encode("utf-8"))
-        add("datapackage.json", pkg_bytes)
-        for item in listing:
-            add(f"{item['kind']}/{item['name']}.csv", files[f"{item['base']}.csv"])
-    files["downloads/junheng-data.zip"] = zbuf.getvalue()
+    files["downloads/junheng-data.zip"] = zip_bytes([
+        ("README.md", readme.encode("utf-8")), ("LICENSE.txt", meta["license_text"].encode("utf-8")), ("datapackage.json", pkg_bytes),
+        *((f"{item['kind']}/{item['name']}.csv", files[f"{item['base']}.csv"]) for item in listing)])
     return files, listing
 
 

@@ -424,6 +424,7 @@ class Site:
     def releases(self) -> None:
         """The release archive: a page a release, its archived downloads beside it, and the corrections."""
         from ..archive import corrections
+        from ..indicators.verdict import PARTS
 
         arch = self.s.archive
         current = str(self.t["releases"].sort_values("released_on")["release"].iloc[-1]) if len(self.t["releases"]) else ""
@@ -433,8 +434,6 @@ class Site:
             verdicts = []
             v = r.outputs.get("verdict")
             if v is not None and len(v):
-                from ..indicators.verdict import PARTS
-
                 mine = v[v["year"] == r.data_year]
                 for part in [p for p in (*PARTS, "总体") if p in set(mine["part"])]:
                     by = mine[mine["part"] == part].set_index("profile")["status"].to_dict()
