@@ -105,8 +105,9 @@ def audit(site: Path, out: Path) -> dict:
         for i, (name, path) in enumerate(paths.items()):
             runs = [summary(lighthouse(urls[name], out / f"lighthouse-{i}.json"))]
             if runs[0]["scores"]["performance"] < MIN_SCORE:
-                # Lighthouse's own advice for a score near a line: run it again and take the median of the runs
-                runs += [summary(lighthouse(urls[name], out / f"lighthouse-{i}-{k}.json")) for k in (2, 3)]
+                # Lighthouse's own advice for a score near a line: run it again and take the median of the runs (five:
+                # one burst of load on a shared machine moved a median of three below the line)
+                runs += [summary(lighthouse(urls[name], out / f"lighthouse-{i}-{k}.json")) for k in (2, 3, 4, 5)]
                 runs.sort(key=lambda r: r["scores"]["performance"])
             results[name] = {"path": "/" + path, "runs": len(runs), **runs[len(runs) // 2]}
         violations = axe(urls)
