@@ -34,9 +34,18 @@ def test_lighthouse_and_axe_meet_the_targets_on_five_pages(built_site, tmp_path)
         assert r["runtime_error"] is None, (name, r["runtime_error"])
         assert set(r["scores"]) == set(audit.CATEGORIES), name
         assert r["transferred"] > 10_000, name          # the page itself, its CSS and script were really fetched
+        assert audit.MIN_SLOWDOWN <= r["cpu_slowdown"] <= audit.DEFAULT_SLOWDOWN, name
+        assert r["runs"] in (1, 5) and (r["runs"] == 5 or r["cpu_slowdown"] == audit.DEFAULT_SLOWDOWN), name
     assert result["pages"]["首页"]["transferred"] < audit.HOME_BUDGET
     assert len(result["axe"]) == 10                      # five pages, phone and desktop widths
     assert audit.problems(result) == [], audit.markdown(result)
+
+
+def test_cpu_slowdown_is_lighthouses_default_on_a_strong_host_and_scaled_down_on_a_weak_one():
+    audit = _audit()
+    assert audit.slowdown(2500) == audit.slowdown(audit.REFERENCE_INDEX) == audit.DEFAULT_SLOWDOWN == 4
+    assert audit.slowdown(audit.REFERENCE_INDEX * 3 / 4) == 3
+    assert audit.slowdown(100) == audit.MIN_SLOWDOWN == 2
 
 
 def test_vega_loads_only_when_reached_then_from_the_cache(browser, built_site):
