@@ -45,12 +45,16 @@ def chromium() -> str:
 
 
 def pages(site: Path) -> dict[str, str]:
-    """The five pages of issue 8, by role: home, an indicator, a school, tasks, downloads."""
+    """The five pages of issue 8, by role: home, an indicator, a school, tasks, downloads; and the English edition's
+    home, indicator and school pages."""
     schools = sorted(p.parent.name for p in (site / "schools").glob("*/index.html"))
     failing = [s for s in schools if "未达标" in (site / "schools" / s / "index.html").read_text(encoding="utf-8")]
     school = (failing or schools)[0]
-    return {"首页": "", "指标页 R5": "resources/R5/", "学校页": f"schools/{school}/",
-            "任务页": "tasks/", "数据下载": "downloads/"}
+    found = {"首页": "", "指标页 R5": "resources/R5/", "学校页": f"schools/{school}/",
+             "任务页": "tasks/", "数据下载": "downloads/"}
+    if (site / "en" / "index.html").is_file():      # the English edition's pages of the same kinds (issue 16)
+        found.update({"英文首页": "en/", "英文指标页 R5": "en/resources/R5/", "英文学校页": f"en/schools/{school}/"})
+    return found
 
 
 def slowdown(benchmark_index: float) -> float:
@@ -144,9 +148,10 @@ def problems(result: dict) -> list[str]:
         for c, s in r["scores"].items():
             if s < MIN_SCORE:
                 out.append(f"{name}: {c} {s} < {MIN_SCORE}（未通过：{', '.join(r['failing_audits'])}）")
-    home = result["pages"]["首页"]["transferred"]
-    if home >= HOME_BUDGET:
-        out.append(f"首页传输 {home:,} 字节，超过 {HOME_BUDGET:,}")
+    for name in ("首页", "英文首页"):
+        home = result["pages"].get(name, {}).get("transferred", 0)
+        if home >= HOME_BUDGET:
+            out.append(f"{name}传输 {home:,} 字节，超过 {HOME_BUDGET:,}")
     for page, vs in result["axe"].items():
         for v in vs:
             if v["impact"] in ("serious", "critical"):

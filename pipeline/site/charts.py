@@ -18,12 +18,20 @@ from markupsafe import Markup, escape
 
 from .. import inert
 from ..indicators import exact
+from .i18n import term
 
 FONT = "system-ui, PingFang SC, Microsoft YaHei, Noto Sans CJK SC, sans-serif"
 # Pass, fail and pending (the same three as --jh-ok/--jh-bad/--jh-wait in junheng.css): blue, red and grey, each
 # ≥ 4.5:1 on white and told apart under simulated protanopia, deuteranopia and tritanopia (tests/test_reach.py);
 # shapes and labels differ too, so no reader depends on colour alone.
 OK, BAD, WAIT = "#1565c0", "#b71c1c", "#616161"
+# the words a chart itself shows, by language (its data values go through the glossary, i18n.term)
+LABELS = {
+    "zh": dict(met="是否达标", school="学校", year="年份", cv="差异系数", limit="上限", level="学段", indicator="指标",
+               pct="达到阈值的百分比（%）", pct_tip="达到阈值（%）", threshold="阈值"),
+    "en": dict(met="Meets?", school="School", year="Year", cv="CV", limit="Limit", level="Level", indicator="Indicator",
+               pct="Share of the threshold reached (%)", pct_tip="Of the threshold (%)", threshold="threshold"),
+}
 CONFIG = {"font": FONT, "axis": {"labelFontSize": 11, "titleFontSize": 12}, "legend": {"labelFontSize": 11, "orient": "top"},
           "title": {"fontSize": 14, "anchor": "start"}, "view": {"stroke": None}}
 
@@ -97,52 +105,61 @@ def _spec(chart: alt.TopLevelMixin) -> dict:
     return spec
 
 
-def status_scale(domain=("达标", "未达标")) -> tuple[alt.Scale, alt.Scale]:
+def status_scale(domain=("达标", "未达标"), lang: str = "zh") -> tuple[alt.Scale, alt.Scale]:
+    domain = [term(s, lang) for s in domain]
     return (alt.Scale(domain=list(domain), range=[OK, BAD]), alt.Scale(domain=list(domain), range=["circle", "cross"]))
 
 
 @_memo
-def indicator_bars(chart_id: str, df: pd.DataFrame, title: str, unit: str, threshold: float, summary: str) -> Chart:
+def indicator_bars(chart_id: str, df: pd.DataFrame, title: str, unit: str, threshold: float, summary: str,
+                   lang: str = "zh") -> Chart:
     """Every unit's value against the threshold (horizontal bars sorted by value, marks shaped by status)."""
+    L = LABELS[lang]
     d = df[["school_name", "value", "status"]].copy()
+    d["status"] = d["status"].map(lambda s: term(s, lang))
     d["value_text"] = [exact.shown(v, threshold) for v in d["value"]]       # never rounded across the threshold
     order = d.sort_values("value")["school_name"].tolist()
-    color, shape = status_scale()
+    color, shape = status_scale(lang=lang)
     base = alt.Chart(d).encode(y=alt.Y("school_name:N", sort=order, title=None, axis=alt.Axis(labelLimit=220)))
     bars = base.mark_bar(opacity=0.35).encode(x=alt.X("value:Q", title=unit),
                                              color=alt.Color("status:N", scale=color, legend=None))
     points = base.mark_point(size=60, filled=True).encode(
-        x="value:Q", color=alt.Color("status:N", scale=color, title="是否达标"), shape=alt.Shape("status:N", scale=shape, title="是否达标"),
-        tooltip=[alt.Tooltip("school_name:N", title="学校"), alt.Tooltip("value_text:N", title=unit),
-                 alt.Tooltip("status:N", title="是否达标")])
+        x="value:Q", color=alt.Color("status:N", scale=color, title=L["met"]), shape=alt.Shape("status:N", scale=shape, title=L["met"]),
+        tooltip=[alt.Tooltip("school_name:N", title=L["school"]), alt.Tooltip("value_text:N", title=unit),
+                 alt.Tooltip("status:N", title=L["met"])])
     rule = alt.Chart(pd.DataFrame({"t": [threshold]})).mark_rule(strokeDash=[4, 3], color="#333").encode(x="t:Q")
-    label = alt.Chart(pd.DataFrame({"t": [threshold], "l": [f"阈值 {threshold:g}"]})).mark_text(
+    label = alt.Chart(pd.DataFrame({"t": [threshold], "l": [f"{L['threshold']} {threshold:g}"]})).mark_text(
         align="left", dx=4, dy=-4, fontSize=11, color="#333").encode(x="t:Q", y=alt.value(0), text="l:N")
     ch = (bars + points + rule + label).properties(width=520, height=max(120, 16 * len(d)), title=title)
-    return Chart(chart_id, title, summary, _spec(ch), d, {"school_name": "学校", "value": unit, "status": "是否达标"},
+    return Chart(chart_id, title, summary, _spec(ch), d, {"school_name": L["school"], "value": unit, "status": L["met"]},
                  {"value": "value_text"})
 
 
 @_memo
-def cv_lines(chart_id: str, df: pd.DataFrame, title: str, summary: str, series: str = "level", series_title: str = "学段") -> Chart:
+def cv_lines(chart_id: str, df: pd.DataFrame, title: str, summary: str, series: str = "level", series_title: str | None = None,
+             lang: str = "zh") -> Chart:
     """CVs over the years with each level's limit as a dashed line; points shaped by status."""
+    L = LABELS[lang]
+    series_title = series_title or L["level"]
     d = df[["year", series, "cv", "threshold", "status"]].dropna(subset=["cv"]).copy()
     d["year"] = d["year"].astype(int)
+    d["status"] = d["status"].map(lambda s: term(s, lang))
+    d[series] = d[series].map(lambda s: term(s, lang))
     d["cv_text"] = [exact.shown(v, t, 3) for v, t in zip(d["cv"], d["threshold"])]
-    color, shape = status_scale()
+    color, shape = status_scale(lang=lang)
     years = sorted(d["year"].unique().tolist())
-    base = alt.Chart(d).encode(x=alt.X("year:O", title="年份", sort=years, axis=alt.Axis(labelAngle=0)))
-    line = base.mark_line().encode(y=alt.Y("cv:Q", title="差异系数"), detail=f"{series}:N",
+    base = alt.Chart(d).encode(x=alt.X("year:O", title=L["year"], sort=years, axis=alt.Axis(labelAngle=0)))
+    line = base.mark_line().encode(y=alt.Y("cv:Q", title=L["cv"]), detail=f"{series}:N",
                                    strokeDash=alt.StrokeDash(f"{series}:N", title=series_title))
     pts = base.mark_point(size=70, filled=True).encode(
-        y="cv:Q", color=alt.Color("status:N", scale=color, title="是否达标"), shape=alt.Shape("status:N", scale=shape, title="是否达标"),
-        tooltip=[alt.Tooltip("year:O", title="年份"), alt.Tooltip(f"{series}:N", title=series_title),
-                 alt.Tooltip("cv_text:N", title="差异系数"), alt.Tooltip("threshold:Q", title="上限")])
+        y="cv:Q", color=alt.Color("status:N", scale=color, title=L["met"]), shape=alt.Shape("status:N", scale=shape, title=L["met"]),
+        tooltip=[alt.Tooltip("year:O", title=L["year"]), alt.Tooltip(f"{series}:N", title=series_title),
+                 alt.Tooltip("cv_text:N", title=L["cv"]), alt.Tooltip("threshold:Q", title=L["limit"])])
     limits = d[[series, "threshold"]].drop_duplicates()
     rule = alt.Chart(limits).mark_rule(strokeDash=[4, 3], color="#555").encode(y="threshold:Q", detail=f"{series}:N")
     ch = (line + pts + rule).properties(width=520, height=260, title=title)
     return Chart(chart_id, title, summary, _spec(ch), d,
-                 {"year": "年份", series: series_title, "cv": "差异系数", "threshold": "上限", "status": "是否达标"}, {"cv": "cv_text"})
+                 {"year": L["year"], series: series_title, "cv": L["cv"], "threshold": L["limit"], "status": L["met"]}, {"cv": "cv_text"})
 
 
 _SHAPES: dict = {}     # chart shape -> (its spec as JSON text, the name of its data in that spec)
@@ -169,27 +186,31 @@ def _reuse(shape: tuple, d: pd.DataFrame, title: str, make) -> dict:
     return spec
 
 
-def ratio_trend(chart_id: str, df: pd.DataFrame, title: str, summary: str, floor: float, reuse: bool = True) -> Chart:
+def ratio_trend(chart_id: str, df: pd.DataFrame, title: str, summary: str, floor: float, reuse: bool = True,
+                lang: str = "zh") -> Chart:
     """A school's seven indicators over the years as a share of their thresholds (100% = met; the floor, P.floor)."""
+    L = LABELS[lang]
     d = df[["year", "indicator", "pct", "status"]].copy()
     d["year"] = d["year"].astype(int)
+    d["status"] = d["status"].map(lambda s: term(s, lang))
     years = sorted(d["year"].unique().tolist())
-    make = lambda: _ratio_trend_spec(d, title, years, floor)   # noqa: E731
-    spec = _reuse(("ratio_trend", tuple(years), floor), d, title, make) if reuse else make()
-    return Chart(chart_id, title, summary, spec, d, {"year": "年份", "indicator": "指标", "pct": "达到阈值的百分比（%）", "status": "是否达标"})
+    make = lambda: _ratio_trend_spec(d, title, years, floor, lang)   # noqa: E731
+    spec = _reuse(("ratio_trend", tuple(years), floor, lang), d, title, make) if reuse else make()
+    return Chart(chart_id, title, summary, spec, d, {"year": L["year"], "indicator": L["indicator"], "pct": L["pct"], "status": L["met"]})
 
 
-def _ratio_trend_spec(d: pd.DataFrame, title: str, years: list[int], floor: float) -> dict:
-    color, shape = status_scale()
-    base = alt.Chart(d).encode(x=alt.X("year:O", title="年份", sort=years, axis=alt.Axis(labelAngle=0)))
-    line = base.mark_line(color="#888").encode(y=alt.Y("pct:Q", title="达到阈值的百分比（%）"), detail="indicator:N")
+def _ratio_trend_spec(d: pd.DataFrame, title: str, years: list[int], floor: float, lang: str = "zh") -> dict:
+    L = LABELS[lang]
+    color, shape = status_scale(lang=lang)
+    base = alt.Chart(d).encode(x=alt.X("year:O", title=L["year"], sort=years, axis=alt.Axis(labelAngle=0)))
+    line = base.mark_line(color="#888").encode(y=alt.Y("pct:Q", title=L["pct"]), detail="indicator:N")
     pts = base.mark_point(size=60, filled=True).encode(
-        y="pct:Q", color=alt.Color("status:N", scale=color, title="是否达标"), shape=alt.Shape("status:N", scale=shape, title="是否达标"),
-        tooltip=[alt.Tooltip("year:O", title="年份"), alt.Tooltip("indicator:N", title="指标"),
-                 alt.Tooltip("pct:Q", title="达到阈值（%）", format=".0f")])
+        y="pct:Q", color=alt.Color("status:N", scale=color, title=L["met"]), shape=alt.Shape("status:N", scale=shape, title=L["met"]),
+        tooltip=[alt.Tooltip("year:O", title=L["year"]), alt.Tooltip("indicator:N", title=L["indicator"]),
+                 alt.Tooltip("pct:Q", title=L["pct_tip"], format=".0f")])
     text = base.transform_filter(alt.datum.year == max(years)).mark_text(align="left", dx=6, fontSize=10).encode(
         y="pct:Q", text="indicator:N")
-    rules = alt.Chart(pd.DataFrame({"p": [100, floor * 100], "l": ["阈值 100%", f"{floor * 100:g}%"]})).mark_rule(strokeDash=[4, 3], color="#555").encode(y="p:Q")
+    rules = alt.Chart(pd.DataFrame({"p": [100, floor * 100], "l": [f"{L['threshold']} 100%", f"{floor * 100:g}%"]})).mark_rule(strokeDash=[4, 3], color="#555").encode(y="p:Q")
     ch = (line + pts + text + rules).properties(width=460, height=260, title=title)
     return _spec(ch)
 
@@ -221,8 +242,11 @@ def interval_chart(chart_id: str, df: pd.DataFrame, title: str, threshold: float
 class Renderer:
     """Makes each chart's files (SVG, CSV) and its HTML; SVGs are cached across builds by spec hash."""
 
-    def __init__(self, cache_dir: Path | None, pool=None, font_dir: str | None = None):
+    WORDS = {"zh": ("：", "图表数据（表格）", "下载图表数据（CSV）"), "en": (": ", "The chart's data (table)", "Download the chart's data (CSV)")}
+
+    def __init__(self, cache_dir: Path | None, pool=None, font_dir: str | None = None, lang: str = "zh"):
         self.cache_dir = cache_dir
+        self.lang = lang
         self.pool = pool              # workers.Pool: render in worker processes; None: here, one by one (INLINE)
         self.font_dir = font_dir      # the chart-font subset's folder (chartfont), or None
         self.files: dict[str, bytes | str] = {}
@@ -247,15 +271,16 @@ class Renderer:
         shown = c.data[[c.display.get(k, k) for k in c.columns]]
         body = "".join("<tr>" + "".join(f'<td class="num">{escape(v)}</td>' if k in c.display else _td(v)
                                         for k, v in zip(c.columns, row)) + "</tr>" for row in shown.itertuples(index=False))
+        colon, table_words, csv_words = self.WORDS[self.lang]
         return Markup(
             f'<figure class="jh-chart" id="chart-{escape(c.chart_id)}">\n'
             f'<figcaption><strong>{escape(c.title)}</strong><br>{escape(c.summary)}</figcaption>\n'
-            f'<div class="jh-vega" data-spec="1" data-alt="{escape(c.title + "：" + c.summary)}">'
-            f'<img src="{prefix}charts/{escape(c.chart_id)}.svg" alt="{escape(c.title + "：" + c.summary)}" loading="lazy">'
+            f'<div class="jh-vega" data-spec="1" data-alt="{escape(c.title + colon + c.summary)}">'
+            f'<img src="{prefix}charts/{escape(c.chart_id)}.svg" alt="{escape(c.title + colon + c.summary)}" loading="lazy">'
             f'<script type="application/json">{spec_json}</script></div>\n'
-            f'<details><summary>图表数据（表格）</summary><div class="jh-table-wrap" tabindex="0"><table class="jh-table">'
+            f'<details><summary>{table_words}</summary><div class="jh-table-wrap" tabindex="0"><table class="jh-table">'
             f'<caption>{escape(c.title)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div></details>\n'
-            f'<p class="jh-muted"><a href="{prefix}charts/{escape(c.chart_id)}.csv" download>下载图表数据（CSV）</a></p>\n'
+            f'<p class="jh-muted"><a href="{prefix}charts/{escape(c.chart_id)}.csv" download>{csv_words}</a></p>\n'
             f'</figure>')
 
 

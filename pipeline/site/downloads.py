@@ -23,11 +23,12 @@ from openpyxl.cell.cell import TYPE_STRING
 from .. import inert
 from ..compute import OUTPUTS, arrow_schema, output_schema
 from ..schemas import TABLES, load
+from .i18n import column_title_en, table_title_en
 
 NOTE_COL = "illustrative_note"
 NOTE = "示例数据（虚构，仅用于演示）"
 _FIXED = (1980, 1, 1, 0, 0, 0)
-_VERSION = "downloads-2"          # bump when the XLSX or Parquet layout changes, to invalidate cached artifacts
+_VERSION = "downloads-3"          # bump when the XLSX or Parquet layout changes, to invalidate cached artifacts
 _PA_IN = {"integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(), "string": pa.string(), "date": pa.string()}
 
 
@@ -164,14 +165,17 @@ def build(inputs: dict[str, pd.DataFrame], outputs: dict[str, pd.DataFrame], met
             files[f"{base}.xlsx"] = _cached_job(cache_dir, key + (b"xlsx",), pool, make_xlsx, name, title, df, fields, meta)
             files[f"{base}.parquet"] = _cached_job(cache_dir, key + (b"parquet",), None, _parquet, name, kind, df, meta)   # quick: here
             listing.append(dict(kind=kind, name=name, title=title, rows=len(df), base=base))
-            schema = {"fields": fields + ([{"name": NOTE_COL, "type": "string", "title": "示例数据标注", "description": "数据为示例时每行都有此列。"}]
-                                          if meta["illustrative"] else [])}
+            schema = {"fields": _titled(name, fields + ([{"name": NOTE_COL, "type": "string", "title": "示例数据标注",
+                                                           "description": "数据为示例时每行都有此列。"}] if meta["illustrative"] else []))}
             if kind == "inputs" and load(name).primary_key:
                 schema["primaryKey"] = list(load(name).primary_key)
             resources.append({"name": f"{name}" if kind == "inputs" else f"{name}_output", "path": f"{kind}/{name}.csv",
-                              "title": title, "format": "csv", "encoding": "utf-8-sig", "schema": schema})
+                              "title": title, "titles": _titles(title, table_title_en(name)),
+                              "format": "csv", "encoding": "utf-8-sig", "schema": schema})
     package = {
-        "name": meta["package_name"], "title": meta["package_title"], "description": meta["package_description"],
+        "name": meta["package_name"], "title": meta["package_title"],
+        "titles": _titles(meta["package_title"], f"{meta['county']}: data of the high-quality balanced compulsory education monitor"),
+        "description": meta["package_description"],
         "version": meta["release"], "illustrative": meta["illustrative"],
         "licenses": meta["licenses"], "resources": resources,
     }
@@ -184,6 +188,16 @@ def build(inputs: dict[str, pd.DataFrame], outputs: dict[str, pd.DataFrame], met
     return files, listing
 
 
+def _titles(zh: str, en: str | None) -> dict:
+    """A title in both languages: `title` stays the Chinese one; `titles` adds the English (issue 16) for readers and
+    tools beyond Chinese. Custom properties like this are allowed by the Data Package specification."""
+    return {"zh-CN": zh, **({"en": en} if en else {})}
+
+
+def _titled(table: str, fields: list[dict]) -> list[dict]:
+    return [{**f, "titles": _titles(f.get("title", f["name"]), column_title_en(table, f["name"]))} for f in fields]
+
+
 def _readme(meta: dict, listing: list[dict]) -> str:
     lines = [f"# {meta['package_title']}", ""]
     if meta["illustrative"]:
@@ -194,4 +208,12 @@ def _readme(meta: dict, listing: list[dict]) -> str:
               "CSV 为 UTF-8（带 BOM）编码，可直接用中文版 Excel 打开。", "", "## 表格", ""]
     lines += [f"- `{i['kind']}/{i['name']}.csv`：{i['title']}（{i['rows']} 行）" for i in listing]
     lines += ["", "## 引用", "", meta["cite_gbt"], "", meta["cite_apa"], "", f"许可：{meta['license']}", ""]
-    return "\n".join(lines)
+    lines += ["## English", ""]
+    if meta["illustrative"]:
+        lines += ["**Illustrative data**: the schools, figures and verdicts in this package are made up to show the method.", ""]
+    lines += [f"Release {meta['release']}, data up to {meta['data_year']}, built from commit {meta['commit']}. `inputs/` holds the "
+              "tables the county's staff keep; `outputs/` the indicators and verdicts computed from them. In `datapackage.json` "
+              "every table and column has its English title under `titles.en` (`title` is the Chinese one). The CSV files are "
+              "UTF-8 with a BOM.", ""]
+    lines += [f"- `{i['kind']}/{i['name']}.csv`: {table_title_en(i['name']) or i['title']} ({i['rows']} rows)" for i in listing]
+    return "\n".join(lines) + "\n"

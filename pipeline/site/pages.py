@@ -25,6 +25,7 @@ from ..indicators.rules import PROFILE_ZH
 from ..schemas import TABLES, load
 from . import charts, downloads
 from .context import SiteState
+from .i18n import glossary, term
 
 def plain(text: str) -> str:
     """A title Material can print unescaped (inert.title)."""
@@ -35,6 +36,10 @@ _STATUS_CLASS = {"达标": "ok", "未达标": "bad", "待评估": "wait", "无�
 _SHORT = {"R1": "高学历教师", "R2": "骨干教师", "R3": "体育艺术教师", "R4": "教学及辅助用房", "R5": "体育运动场馆",
           "R6": "教学仪器设备值", "R7": "网络多媒体教室"}
 _UNIT = {"R1": "人/百生", "R2": "人/百生", "R3": "人/百生", "R4": "平方米/生", "R5": "平方米/生", "R6": "元/生", "R7": "间/百生"}
+_SHORT_EN = {"R1": "Highly qualified teachers", "R2": "Key teachers", "R3": "PE and arts teachers", "R4": "Teaching floor area",
+             "R5": "Sports grounds and halls", "R6": "Teaching equipment", "R7": "Multimedia classrooms"}
+_UNIT_EN = {"R1": "per 100 students", "R2": "per 100 students", "R3": "per 100 students", "R4": "m² per student",
+            "R5": "m² per student", "R6": "yuan per student", "R7": "rooms per 100 students"}
 
 
 def md(text) -> Markup:
@@ -48,9 +53,9 @@ def _join(items, sep: str = "") -> Markup:
     return Markup(md(sep)).join(md(i) for i in items)
 
 
-def badge(status) -> Markup:
+def badge(status, lang: str = "zh") -> Markup:
     label = {True: "达标", False: "未达标"}.get(status, status) if isinstance(status, bool) else status
-    return Markup(f'<span class="jh-status jh-status--{_STATUS_CLASS.get(status, "wait")}">{escape(label)}</span>')
+    return Markup(f'<span class="jh-status jh-status--{_STATUS_CLASS.get(status, "wait")}">{escape(term(label, lang))}</span>')
 
 
 def num(x, digits: int = 2, vs=None) -> str:
@@ -67,7 +72,16 @@ def num(x, digits: int = 2, vs=None) -> str:
     return f"{x:,.{digits}f}"
 
 
-def gap_text(ind: str, gap: float) -> str:
+_GAP_UNIT_EN = {"R1": "teachers", "R2": "key teachers", "R3": "PE and arts teachers", "R7": "multimedia classrooms"}
+
+
+def gap_text(ind: str, gap: float, lang: str = "zh") -> str:
+    if lang == "en":
+        if ind in _GAP_UNIT_EN:
+            return f"short of {int(gap)} {_GAP_UNIT_EN[ind]}"
+        if ind == "R6":
+            return f"short of {exact.shown(gap / 10000, 0, 1)} × 10,000 yuan of equipment"
+        return f"short of {exact.shown(gap, 0, 0)} m² of {'teaching floor area' if ind == 'R4' else 'sports grounds'}"
     unit = GAP_UNIT[ind]
     if ind in ("R1", "R2", "R3", "R7"):
         return f"缺 {int(gap)} {unit}"
@@ -98,21 +112,29 @@ def prefix_for(path: str) -> str:
 
 
 class Site:
-    def __init__(self, state: SiteState, pool=None, font_dir=None):
+    def __init__(self, state: SiteState, pool=None, font_dir=None, lang: str = "zh"):
         self.s = state
+        self.lang = lang
         self.t, self.o, self.meta = state.tables, state.outputs, state.meta
         self.years = sorted(int(y) for y in self.t["school_levels"]["year"].unique())
         self.year = self.years[-1] if self.years else None
         self.schools = self.t["schools"].set_index("school_id")
         self.pool = pool
-        self.renderer = charts.Renderer(state.cache_dir, pool, font_dir)
+        self.renderer = charts.Renderer(state.cache_dir, pool, font_dir, lang)
         charts.use_cache(state.cache_dir.parent / "charts" if state.cache_dir is not None else None)
         self.pages: dict[str, str] = {}
-        self.env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
+        self.env = Environment(loader=FileSystemLoader(TEMPLATES / "en" if lang == "en" else TEMPLATES), autoescape=True, undefined=StrictUndefined,
                                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, finalize=md)
-        self.env.filters.update(md=md, num=num, join=_join)
+        self.env.filters.update(md=md, num=num, join=_join, term=lambda s: term(s, lang))
         self.P = params(state.tables["standards"])
-        self.env.globals.update(badge=badge, num=num, PROFILE_ZH=PROFILE_ZH, SHORT=_SHORT, UNIT=_UNIT, P=self.P)
+        en = lang == "en"
+        self.short, self.unit = (_SHORT_EN, _UNIT_EN) if en else (_SHORT, _UNIT)
+        self.env.globals.update(badge=lambda s: badge(s, lang), num=num, P=self.P, SHORT=self.short, UNIT=self.unit,
+                                PROFILE_ZH={k: term(v, lang) for k, v in PROFILE_ZH.items()})
+
+    def tr(self, zh: str, en: str) -> str:
+        """The page code's words in this site's language (both written here, in the repository)."""
+        return en if self.lang == "en" else zh
 
     # ------------------------------------------------------------ helpers
     def render(self, path: str, template: str, page_title: str, **kw) -> None:
@@ -147,6 +169,8 @@ class Site:
             self.render("index.md", "empty.md.j2", self.meta["site_name"], tables=[(n, load(n)) for n in TABLES],
                         standards=len(self.t["standards"]))
             return self.pages
+        if self.lang == "en":
+            return self.build_en()
         self.downloads_page()      # first: its Excel workbooks are the longest worker jobs, made while the pages are written
         self.home()
         self.resources()
@@ -164,6 +188,25 @@ class Site:
         self.changelog()
         return self.pages
 
+    def build_en(self) -> dict[str, str]:
+        """The English edition: the verdicts, the resource indicators, every school, the glossary and an about page."""
+        self.home()
+        self.resources()
+        for ind in INDICATORS:
+            self.indicator(ind)
+        self.school_pages()
+        self.render("glossary.md", "glossary.md.j2", "Glossary", terms=glossary())
+        self.method()
+        self.downloads_en()
+        zh_only = [("政府保障程度", "Government assurance (items G1–G15) and the veto items", "government/"),
+                   ("教育质量", "Education quality (items Q1–Q9)", "quality/"),
+                   ("社会认可度", "Public recognition (the satisfaction survey)", "satisfaction/"),
+                   ("镇街", "Towns and subdistricts", "towns/"), ("创建任务", "The plan's tasks and their progress", "tasks/"),
+                   ("整改台账", "The remediation ledger", "ledger/"), ("更新记录", "Changelog and corrections", "changelog/"),
+                   ("历史版本", "Release archive", "releases/"), ("数据更新指南", "The staff guide to updating the data", "guide/")]
+        self.render("about.md", "about.md.j2", "About the English edition", zh_only=zh_only)
+        return self.pages
+
     def home(self) -> None:
         parts = ["资源配置", "政府保障程度", "教育质量", "社会认可度", "一票否决"]
         links = {"资源配置": "resources/", "政府保障程度": "government/", "教育质量": "quality/", "社会认可度": "satisfaction/",
@@ -172,8 +215,31 @@ class Site:
         sv = self.o["school_verdicts"]
         latest = sv[(sv["year"] == self.year) & (sv["profile"] == "national")]
         ms = self.t["milestones"].sort_values("due")
-        self.render("index.md", "home.md.j2", f"{self.meta['county']}义务教育优质均衡发展监测", ledger=self.ledger_counts(), parts=parts, links=links, verdicts=verdicts, units_met=int(latest["meets"].sum()),
-                    units=len(latest), milestones=ms.to_dict("records"))
+        self.render("index.md", "home.md.j2", self.tr(f"{self.meta['county']}义务教育优质均衡发展监测",
+                                                      f"{self.meta['county']}: monitoring high-quality balanced compulsory education"),
+                    ledger=self.ledger_counts(), parts=parts, links=links, verdicts=verdicts, units_met=int(latest["meets"].sum()),
+                    units=len(latest), milestones=ms.to_dict("records"),
+                    reasons=self.reasons_en(self.year) if self.lang == "en" else None)
+
+    def reasons_en(self, year: int) -> dict:
+        """Why each part of each profile is not met, in English, from the same outputs the Chinese reasons come from."""
+        from ..indicators.county import MET, NOT_APPLICABLE
+
+        sv, b, ci = self.o["school_verdicts"], self.o["balance"], self.o["county_items"]
+        names = self.schools["school_name"].to_dict()
+        out = {}
+        for p in PROFILE_ZH:
+            r: dict[str, list[str]] = defaultdict(list)
+            for u in sv[(sv["year"] == year) & (sv["profile"] == p) & ~sv["meets"]].itertuples():
+                r["资源配置"].append(f"{names.get(u.school_id, u.school_id)} ({term(u.level)}): {u.indicators_met} of 7 met, "
+                                    f"below: {u.failing or '—'}")
+            for c in b[(b["year"] == year) & (b["profile"] == p) & (b["status"] != MET)].itertuples():
+                cv = "cannot be computed" if pd.isna(c.cv) else exact.shown(c.cv, c.threshold, 3)
+                r["资源配置"].append(f"{term(c.level)} {c.indicator_id} CV {cv} (limit {c.threshold:.2f})")
+            for i in ci[(ci["year"] == year) & (ci["profile"] == p) & ~ci["status"].isin([MET, NOT_APPLICABLE])].itertuples():
+                r[i.part].append(f"{i.item_id} {term(i.name)}: {term('触发' if i.part == '一票否决' and i.status == '未达标' else i.status)}")
+            out[p] = {k: "; ".join(v) for k, v in r.items()}
+        return out
 
     def resources(self) -> None:
         b = self.o["balance"]
@@ -184,15 +250,22 @@ class Site:
         cvs = []
         for level in LEVELS:
             d = bn[bn["level"] == level].copy()
-            d["indicator"] = d["indicator_id"].map(lambda i: f"{i} {_SHORT[i]}")
+            d["indicator"] = d["indicator_id"].map(lambda i: f"{i} {self.short[i]}")
             worst = latest[latest["level"] == level].sort_values("cv", ascending=False).iloc[0]
-            cvs.append(charts.cv_lines(f"cv-{'primary' if level == '小学' else 'junior'}", d, f"{level}七项指标的差异系数（{self.years[0]}—{self.year}）",
-                                       f"{self.year} 年{level}差异系数最高的是 {worst['indicator_id']}（{exact.shown(worst['cv'], worst['threshold'], 3)}，上限 {worst['threshold']:.2f}）。",
-                                       series="indicator", series_title="指标"))
+            worst_cv = exact.shown(worst['cv'], worst['threshold'], 3)
+            cvs.append(charts.cv_lines(
+                f"cv-{'primary' if level == '小学' else 'junior'}", d,
+                self.tr(f"{level}七项指标的差异系数（{self.years[0]}—{self.year}）",
+                        f"CVs of the seven indicators, {term(level)} ({self.years[0]}–{self.year})"),
+                self.tr(f"{self.year} 年{level}差异系数最高的是 {worst['indicator_id']}（{worst_cv}，上限 {worst['threshold']:.2f}）。",
+                        f"In {self.year} the highest {term(level)} CV is {worst['indicator_id']}'s ({worst_cv}, limit {worst['threshold']:.2f})."),
+                series="indicator", series_title=self.tr("指标", "Indicator"), lang=self.lang))
         ex = self.o["exclusions"]
         ex = ex[(ex["year"] == self.year) & (ex["profile"] == "national")].copy()
         ex["school_name"] = ex["school_id"].map(self.schools["school_name"])
-        self.render("resources/index.md", "resources.md.j2", "资源配置", latest=latest.to_dict("records"), by_year=by_year.to_dict("records"),
+        if self.lang == "en":
+            ex["reason"] = [_exclusion_en(r, self.P["tp_cutoff"]) for r in ex.to_dict("records")]
+        self.render("resources/index.md", "resources.md.j2", self.tr("资源配置", "Resource allocation"), latest=latest.to_dict("records"), by_year=by_year.to_dict("records"),
                     cv_charts=cvs, exclusions=ex.to_dict("records"))
 
     def indicator(self, ind: str) -> None:
@@ -213,14 +286,23 @@ class Site:
                 continue
             thr = float(ld["threshold"].iloc[0])
             n_fail = int((~ld["meets"]).sum())
-            bar = charts.indicator_bars(f"{ind}-{'primary' if level == '小学' else 'junior'}-{self.year}", ld, f"{self.year} 年各{level}的{_SHORT[ind]}（{_UNIT[ind]}）",
-                                        _UNIT[ind], thr, f"{len(ld)} 个{level}学校单位中 {len(ld) - n_fail} 个达到阈值 {thr:g}，{n_fail} 个未达到。")
+            bar = charts.indicator_bars(
+                f"{ind}-{'primary' if level == '小学' else 'junior'}-{self.year}", ld,
+                self.tr(f"{self.year} 年各{level}的{_SHORT[ind]}（{_UNIT[ind]}）", f"{_SHORT_EN[ind]} of each {term(level)} unit, {self.year} ({_UNIT_EN[ind]})"),
+                self.unit[ind], thr,
+                self.tr(f"{len(ld)} 个{level}学校单位中 {len(ld) - n_fail} 个达到阈值 {thr:g}，{n_fail} 个未达到。",
+                        f"Of {len(ld)} {term(level)} school units, {len(ld) - n_fail} reach the threshold {thr:g} and {n_fail} do not."),
+                lang=self.lang)
             drivers = contrib[contrib["level"] == level].sort_values("variance_share", ascending=False).head(5)
             sections.append(dict(level=level, chart=bar, rows=ld.sort_values("school_name").to_dict("records"), threshold=thr,
                                  drivers=drivers.to_dict("records"), cv=bl[(bl["level"] == level) & (bl["year"] == self.year)].iloc[0].to_dict()))
-        cv = charts.cv_lines(f"{ind}-cv", bl, f"{ind} 差异系数的变化（{self.years[0]}—{self.year}）",
-                             "；".join(f"{r.level} {r.year} 年 {exact.shown(r.cv, r.threshold, 3)}" for r in bl[bl["year"].isin([self.years[0], self.year])].itertuples()) + "。")
-        self.render(f"resources/{ind}.md", "indicator.md.j2", f"{ind} {self.rule(ind)['name']}", ind=ind, name=self.rule(ind)["name"], rule_p=self.rule(ind, level="小学"),
+        ends = bl[bl["year"].isin([self.years[0], self.year])].itertuples()
+        cv = charts.cv_lines(f"{ind}-cv", bl, self.tr(f"{ind} 差异系数的变化（{self.years[0]}—{self.year}）", f"{ind} CV over time ({self.years[0]}–{self.year})"),
+                             self.tr("；".join(f"{r.level} {r.year} 年 {exact.shown(r.cv, r.threshold, 3)}" for r in ends) + "。",
+                                     "; ".join(f"{term(r.level)} {r.year}: {exact.shown(r.cv, r.threshold, 3)}" for r in ends) + "."),
+                             lang=self.lang)
+        name = term(self.rule(ind)["name"], self.lang)
+        self.render(f"resources/{ind}.md", "indicator.md.j2", f"{ind} {name}", ind=ind, name=name, rule_p=self.rule(ind, level="小学"),
                     rule_j=self.rule(ind, level="初中"), sections=sections, cv_chart=cv)
 
     def school_pages(self) -> None:
@@ -246,16 +328,17 @@ class Site:
                 if cur.empty:
                     continue
                 verdict = sv[(sv["school_id"] == sid) & (sv["level"] == level) & (sv["year"] == self.year)].iloc[0]
-                rows = [dict(r, mean=means.get((level, r["indicator_id"])), short=_SHORT[r["indicator_id"]], unit=_UNIT[r["indicator_id"]])
+                rows = [dict(r, mean=means.get((level, r["indicator_id"])), short=self.short[r["indicator_id"]], unit=self.unit[r["indicator_id"]])
                         for r in cur.to_dict("records")]
-                gaps = [gap_text(r["indicator_id"], r["gap"]) for r in rows if not r["meets"]]
+                gaps = [gap_text(r["indicator_id"], r["gap"], self.lang) for r in rows if not r["meets"]]
                 hist = mine[mine["level"] == level].copy()
                 hist["pct"] = hist["ratio"] * 100
                 hist["indicator"] = hist["indicator_id"]
                 hist["status"] = hist["meets"].map({True: "达标", False: "未达标"})
                 trend = charts.ratio_trend(f"school-{sid}-{'primary' if level == '小学' else 'junior'}", hist,
-                                           f"{s['school_name']}（{level}）七项指标的变化", _trend_summary(hist, self.year),
-                                           floor=self.P["floor"])
+                                           self.tr(f"{s['school_name']}（{level}）七项指标的变化",
+                                                   f"{s['school_name']} ({term(level)}): the seven indicators over time"),
+                                           _trend_summary(hist, self.year, self.lang), floor=self.P["floor"], lang=self.lang)
                 parts.append(dict(level=level, rows=rows, verdict=verdict.to_dict(), gaps=gaps, trend=trend))
             facts = sorted(lv[(lv["school_id"] == sid) & (lv["year"] == self.year)].to_dict("records"),
                            key=lambda r: ("小学", "初中", "高中", "特殊教育").index(r["level"]))
@@ -267,7 +350,7 @@ class Site:
                         ledger=items,
                         rooms=my_rooms, left_out=left, town_code=self._town_code(s["town"]))
             index_rows.append(dict(sid=sid, s=s.to_dict(), parts=parts, left=left, town_code=self._town_code(s["town"])))
-        self.render("schools/index.md", "schools.md.j2", "学校", rows=index_rows)
+        self.render("schools/index.md", "schools.md.j2", self.tr("学校", "Schools"), rows=index_rows)
 
     def _town_code(self, town: str) -> str:
         t = self.t["towns"]
@@ -398,7 +481,25 @@ class Site:
 
     def method(self) -> None:
         st = self.t["standards"].sort_values(["rule_id", "level", "profile"])
-        self.render("method.md", "method.md.j2", "方法说明", rules=st.to_dict("records"))
+        self.render("method.md", "method.md.j2", self.tr("方法说明", "Method"), rules=st.to_dict("records"))
+
+    def downloads_en(self) -> None:
+        """The English downloads page: the Chinese site's files (one set for both), titled and described in English."""
+        from ..compute import OUTPUTS, output_schema
+        from .i18n import column_title_en, table_title_en
+
+        listing, dictionary = [], []
+        for kind, names, frames in (("inputs", TABLES, self.t), ("outputs", OUTPUTS, self.o)):
+            for name in names:
+                fields = [dict(name=f.name, title=f.title, type=f.type, required=f.constraints.get("required", False))
+                          for f in load(name).fields] if kind == "inputs" else \
+                    [dict(name=f["name"], title=f.get("title", ""), type=f["type"], required=False) for f in output_schema(name)["fields"]]
+                title_en = table_title_en(name) or name
+                listing.append(dict(kind=kind, name=name, title_en=title_en, rows=len(frames[name]), base=f"downloads/{kind}/{name}"))
+                dictionary.append(dict(name=name, output=kind == "outputs", title_en=title_en,
+                                       fields=[dict(f, en=column_title_en(name, f["name"]) or f["name"]) for f in fields]))
+        zip_size = len(self.s.extra_files.get("downloads/junheng-data.zip", b""))
+        self.render("downloads.md", "downloads.md.j2", "Data downloads", listing=listing, dictionary=dictionary, zip_size=zip_size)
 
     def downloads_page(self) -> None:
         cache = self.s.cache_dir.parent / "downloads" if self.s.cache_dir else None
@@ -477,13 +578,25 @@ class Site:
         from .workers import resolve
 
         out = dict(self.renderer.files)
-        out.update(self.s.extra_files)
+        if self.lang == "zh":          # the downloads, feed and archive are the Chinese site's (the state's extra files)
+            out.update(self.s.extra_files)
         return resolve(out)
 
 
-def _trend_summary(hist: pd.DataFrame, year: int) -> str:
+def _exclusion_en(r: dict, cutoff: str) -> str:
+    """Why a unit is left out of the resource calculation, in English (the outputs hold the Chinese reason)."""
+    if r["level"] == "特殊教育":
+        return "special education schools are not assessed on resource allocation"
+    if str(r["reason"]).startswith("教学点"):
+        return f"a teaching point with {r['students']} students, fewer than {cutoff}: left out of the calculation"
+    return "no students at this level this year"
+
+
+def _trend_summary(hist: pd.DataFrame, year: int, lang: str = "zh") -> str:
     cur = hist[hist["year"] == year]
     bad = cur[~cur["meets"]]["indicator_id"].tolist()
+    if lang == "en":
+        return f"In {year}, {7 - len(bad)} of 7 indicators reach their thresholds" + (f"; {', '.join(bad)} do not." if bad else ".")
     return f"{year} 年 7 项中 {7 - len(bad)} 项达到阈值" + (f"，{'、'.join(bad)} 未达到。" if bad else "。")
 
 

@@ -48,6 +48,19 @@ NAV = [
     {"历史版本": "releases/index.md"},
     {"数据更新指南": "guide.md"},
 ]
+# the English edition's menu (its project is en/ beside the Chinese one, its site /en/)
+NAV_EN = [
+    {"Home": "index.md"},
+    {"Resource allocation": ["resources/index.md", {"R1 Highly qualified teachers": "resources/R1.md"}, {"R2 Key teachers": "resources/R2.md"},
+                             {"R3 PE and arts teachers": "resources/R3.md"}, {"R4 Teaching floor area": "resources/R4.md"},
+                             {"R5 Sports grounds and halls": "resources/R5.md"}, {"R6 Teaching equipment": "resources/R6.md"},
+                             {"R7 Multimedia classrooms": "resources/R7.md"}]},
+    {"Schools": "schools/index.md"},
+    {"Data downloads": "downloads.md"},
+    {"Method": "method.md"},
+    {"Glossary": "glossary.md"},
+    {"About this edition": "about.md"},
+]
 
 
 def config_of(folder: Path = Path(".")) -> Path:
@@ -56,10 +69,10 @@ def config_of(folder: Path = Path(".")) -> Path:
     return own if own.is_file() else DEFAULT_CONFIG
 
 
-def _nav(pages: set[str]) -> list:
+def _nav(pages: set[str], nav: list = NAV) -> list:
     """NAV without the pages this build did not make (an empty county has fewer)."""
     out = []
-    for entry in NAV:
+    for entry in nav:
         (title, target), = entry.items()
         if isinstance(target, list):
             kept = [t for t in target if (t if isinstance(t, str) else next(iter(t.values()))) in pages]
@@ -70,8 +83,9 @@ def _nav(pages: set[str]) -> list:
     return out
 
 
-def _pages_and_files(state: SiteState) -> tuple[dict[str, str], dict[str, bytes | str]]:
-    """Every page (Markdown) and every other generated file, the slow ones made on every core (see workers)."""
+def _pages_and_files(state: SiteState) -> tuple[dict[str, str], dict[str, bytes | str], dict[str, str], dict[str, bytes | str]]:
+    """Every page (Markdown) and every other generated file, the slow ones made on every core (see workers); then
+    the English edition's pages and files (none for a county with no data yet)."""
     from . import chartfont
     from .pages import Site
     from .workers import Pending, Pool, make_chart_font, result, vega_bundle
@@ -94,14 +108,19 @@ def _pages_and_files(state: SiteState) -> tuple[dict[str, str], dict[str, bytes 
             Pending(pool.submit(vega_bundle), cached)
         site = Site(state, pool, font_dir)
         pages = site.build()
+        en = Site(state, pool, font_dir, lang="en")
+        en_pages = en.build() if site.years else {}
         from . import checkpoint
 
         checkpoint("pages")
         extra = site.files()
+        en_extra = en.files() if en_pages else {}
         extra["assets/vendor/vega/vega-bundle.js"] = result(bundle)
+        if en_pages:
+            en_extra["assets/vendor/vega/vega-bundle.js"] = extra["assets/vendor/vega/vega-bundle.js"]
     finally:
         pool.close()
-    return pages, extra
+    return pages, extra, en_pages, en_extra
 
 
 def _chart_texts(state: SiteState) -> list[str]:
@@ -112,16 +131,22 @@ def _chart_texts(state: SiteState) -> list[str]:
         for col in df.columns:
             if df[col].dtype == object or str(df[col].dtype) in ("string", "str"):
                 texts.extend(v for v in map(str, df[col].dropna().unique()) if len(v) <= 40)   # no chart shows long text
-    texts += [p.read_text(encoding="utf-8") for p in sorted([*HERE.glob("*.py"), *HERE.parent.glob("indicators/*.py")])]
+    texts += [p.read_text(encoding="utf-8") for p in sorted([*HERE.glob("*.py"), *HERE.parent.glob("indicators/*.py"),
+                                                             HERE / "i18n" / "glossary.csv"])]
     return texts
 
 
-def settings(state: SiteState, pages: set[str]) -> dict:
+ALTERNATE = {"zh": [{"name": "中文", "link": "", "lang": "zh"}, {"name": "English", "link": "en/", "lang": "en"}],
+             "en": [{"name": "中文", "link": "../", "lang": "zh"}, {"name": "English", "link": "", "lang": "en"}]}
+
+
+def settings(state: SiteState, pages: set[str], translated: set[str] = frozenset()) -> dict:
     """What the data decides in the site's configuration."""
     from .pages import plain
 
     m = state.meta
     note = " · 示例数据（虚构）" if m["illustrative"] else ""
+    alternate = {"alternate": ALTERNATE["zh"], "translated": sorted(translated)} if translated else {}
     return {
         "INHERIT": "base.yml",
         "docs_dir": "docs",
@@ -132,28 +157,64 @@ def settings(state: SiteState, pages: set[str]) -> dict:
         "copyright": plain((f"数据版本 {m['release']}（{m['data_year']} 年数据，{m['released_on']} 发布）" if m["data_year"] is not None
                             else "暂无数据") + f" · 构建自提交 {m['commit']}{note}"),
         "theme": {"custom_dir": "overrides"},
-        "extra": {"illustrative": bool(m["illustrative"]), "release": m["release"], "commit": m["commit"]},
+        "extra": {"illustrative": bool(m["illustrative"]), "release": m["release"], "commit": m["commit"], **alternate},
         "nav": _nav(pages),
     }
 
 
-def write(state: SiteState, dest: Path, base_config: Path) -> None:
-    """The whole site source under DEST (which must not exist yet)."""
-    pages, extra = _pages_and_files(state)
-    shutil.copytree(SOURCES / "docs", dest / "docs")
-    shutil.copytree(SOURCES / "overrides", dest / "overrides")
-    for path, content in sorted({**extra, **pages}.items()):
-        target = dest / "docs" / path
+def settings_en(state: SiteState, pages: set[str], zh_pages: set[str], base_config: Path) -> dict:
+    """The English edition's configuration: it inherits the county's settings, in English, its site under /en/."""
+    from mkdocs.utils.yaml import yaml_load
+
+    from .pages import plain
+
+    m = state.meta
+    note = " · illustrative data (made up)" if m["illustrative"] else ""
+    with open(base_config, encoding="utf-8") as f:
+        site_url = (yaml_load(f) or {}).get("site_url") or ""
+    return {
+        "INHERIT": "../base.yml",
+        **({"site_url": site_url.rstrip("/") + "/en/"} if site_url else {}),
+        "docs_dir": "docs",
+        "site_dir": "site",
+        "site_name": plain(f"{m['county']}: high-quality balanced compulsory education"),
+        "site_description": "The indicators, verdicts and data of a county's compulsory education under the national method.",
+        "copyright": plain(f"Release {m['release']} ({m['data_year']} data, published {m['released_on']}) · built from commit {m['commit']}{note}"),
+        "theme": {"language": "en", "custom_dir": "../overrides"},
+        "plugins": [{"search": {"lang": "en"}}],
+        "extra": {"illustrative": bool(m["illustrative"]), "release": m["release"], "commit": m["commit"],
+                  "alternate": ALTERNATE["en"], "translated": sorted(pages & zh_pages)},
+        "nav": _nav(pages, NAV_EN),
+    }
+
+
+def _write_files(docs: Path, files: dict) -> None:
+    for path, content in sorted(files.items()):
+        target = docs / path
         target.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, bytes):
             target.write_bytes(content)
         else:
             target.write_text(content, encoding="utf-8")
+
+
+def write(state: SiteState, dest: Path, base_config: Path) -> None:
+    """The whole site source under DEST (which must not exist yet)."""
+    pages, extra, en_pages, en_extra = _pages_and_files(state)
+    shutil.copytree(SOURCES / "docs", dest / "docs")
+    shutil.copytree(SOURCES / "overrides", dest / "overrides")
+    _write_files(dest / "docs", {**extra, **pages})
     shutil.copyfile(base_config, dest / "base.yml")
     head = ("# Generated by junheng build from the data; edit base.yml's original (the county's mkdocs.yml) instead.\n"
             "# Build it with `mkdocs build -f mkdocs.yml` or `zensical build -f mkdocs.yml`.\n")
-    conf = yaml.safe_dump(settings(state, set(pages) | {"guide.md"}), allow_unicode=True, sort_keys=False, width=1000)
+    conf = yaml.safe_dump(settings(state, set(pages) | {"guide.md"}, set(en_pages) & set(pages)), allow_unicode=True,
+                          sort_keys=False, width=1000)
     (dest / "mkdocs.yml").write_text(head + conf, encoding="utf-8")
+    if en_pages:       # the English edition: its own project in en/, made into site/en/ (see generate)
+        shutil.copytree(SOURCES / "docs", dest / "en" / "docs", ignore=shutil.ignore_patterns("guide.md"))
+        _write_files(dest / "en" / "docs", {**en_extra, **en_pages})
+        conf = yaml.safe_dump(settings_en(state, set(en_pages), set(pages), base_config), allow_unicode=True, sort_keys=False, width=1000)
+        (dest / "en" / "mkdocs.yml").write_text(head + conf, encoding="utf-8")
 
 
 def generate(project: Path, engine: str = "mkdocs", epoch: int | None = None) -> Path:
@@ -161,15 +222,17 @@ def generate(project: Path, engine: str = "mkdocs", epoch: int | None = None) ->
     env = dict(os.environ)
     if epoch is not None:
         env["SOURCE_DATE_EPOCH"] = str(epoch)     # sitemap dates from git, not the clock
-    if engine == "mkdocs":
-        _mkdocs(project, epoch)
-    elif engine == "zensical":
-        _zensical(project, env)
-    else:
+    if engine not in ENGINES:
         raise RuntimeError(f"不支持的网站生成器「{engine}」，可选：{'、'.join(ENGINES)}。")
+    for folder in [project, *([project / "en"] if (project / "en" / "mkdocs.yml").is_file() else [])]:
+        if engine == "mkdocs":
+            _mkdocs(folder, epoch)
+            _compact_search_index(folder / "site")
+        else:
+            _zensical(folder, env)
     site = project / "site"
-    if engine == "mkdocs":
-        _compact_search_index(site)
+    if (project / "en" / "site").is_dir():
+        (project / "en" / "site").rename(site / "en")
     return site
 
 
