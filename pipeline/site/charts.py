@@ -28,9 +28,12 @@ OK, BAD, WAIT = "#1565c0", "#b71c1c", "#616161"
 # the words a chart itself shows, by language (its data values go through the glossary, i18n.term)
 LABELS = {
     "zh": dict(met="是否达标", school="学校", year="年份", cv="差异系数", limit="上限", level="学段", indicator="指标",
-               pct="达到阈值的百分比（%）", pct_tip="达到阈值（%）", threshold="阈值"),
+               pct="达到阈值的百分比（%）", pct_tip="达到阈值（%）", threshold="阈值", verdict="结论", rate="满意率",
+               rate_pct="满意率（%）", low="区间下限", high="区间上限", low_ref="{} 区间下限（参考）", high_ref="{} 区间上限（参考）"),
     "en": dict(met="Meets?", school="School", year="Year", cv="CV", limit="Limit", level="Level", indicator="Indicator",
-               pct="Share of the threshold reached (%)", pct_tip="Of the threshold (%)", threshold="threshold"),
+               pct="Share of the threshold reached (%)", pct_tip="Of the threshold (%)", threshold="threshold", verdict="Verdict",
+               rate="Satisfied", rate_pct="Satisfied (%)", low="Interval low", high="Interval high",
+               low_ref="{} interval, low (context)", high_ref="{} interval, high (context)"),
 }
 CONFIG = {"font": FONT, "axis": {"labelFontSize": 11, "titleFontSize": 12}, "legend": {"labelFontSize": 11, "orient": "top"},
           "title": {"fontSize": 14, "anchor": "start"}, "view": {"stroke": None}}
@@ -216,26 +219,30 @@ def _ratio_trend_spec(d: pd.DataFrame, title: str, years: list[int], floor: floa
 
 
 @_memo
-def interval_chart(chart_id: str, df: pd.DataFrame, title: str, threshold: float, summary: str, confidence: float) -> Chart:
+def interval_chart(chart_id: str, df: pd.DataFrame, title: str, threshold: float, summary: str, confidence: float,
+                   lang: str = "zh") -> Chart:
     """Satisfaction per year (the verdict is the rate's) with its sampling interval as context, and the threshold."""
+    L = LABELS[lang]
     d = df[["year", "rate", "low", "high", "status"]].copy()
     d["year"] = d["year"].astype(int)
+    d["status"] = d["status"].map(lambda s: term(s, lang))
     d["rate_text"] = [exact.shown(r, threshold, 1) + "%" for r in d["rate"]]      # never rounds across the threshold
-    dom = ["达标", "无数据", "未达标"]
+    dom = [term(s, lang) for s in ("达标", "无数据", "未达标")]
     color = alt.Scale(domain=dom, range=[OK, WAIT, BAD])
     shape = alt.Scale(domain=dom, range=["circle", "diamond", "cross"])
     years = sorted(d["year"].unique().tolist())
-    base = alt.Chart(d).encode(x=alt.X("year:O", title="年份", sort=years, axis=alt.Axis(labelAngle=0)))
-    bars = base.mark_rule(strokeWidth=2).encode(y=alt.Y("low:Q", title="满意率（%）", scale=alt.Scale(zero=False)), y2="high:Q")
+    base = alt.Chart(d).encode(x=alt.X("year:O", title=L["year"], sort=years, axis=alt.Axis(labelAngle=0)))
+    bars = base.mark_rule(strokeWidth=2).encode(y=alt.Y("low:Q", title=L["rate_pct"], scale=alt.Scale(zero=False)), y2="high:Q")
     pts = base.mark_point(size=80, filled=True).encode(
-        y="rate:Q", color=alt.Color("status:N", scale=color, title="结论"), shape=alt.Shape("status:N", scale=shape, title="结论"),
-        tooltip=[alt.Tooltip("year:O", title="年份"), alt.Tooltip("rate_text:N", title="满意率"),
-                 alt.Tooltip("low:Q", title="区间下限", format=".1f"), alt.Tooltip("high:Q", title="区间上限", format=".1f")])
+        y="rate:Q", color=alt.Color("status:N", scale=color, title=L["verdict"]), shape=alt.Shape("status:N", scale=shape, title=L["verdict"]),
+        tooltip=[alt.Tooltip("year:O", title=L["year"]), alt.Tooltip("rate_text:N", title=L["rate"]),
+                 alt.Tooltip("low:Q", title=L["low"], format=".1f"), alt.Tooltip("high:Q", title=L["high"], format=".1f")])
     rule = alt.Chart(pd.DataFrame({"t": [threshold]})).mark_rule(strokeDash=[4, 3], color="#333").encode(y="t:Q")
     ch = (bars + pts + rule).properties(width=460, height=260, title=title)
     level = f"{confidence:.0%}"
     return Chart(chart_id, title, summary, _spec(ch), d,
-                 {"year": "年份", "rate": "满意率（%）", "low": f"{level} 区间下限（参考）", "high": f"{level} 区间上限（参考）", "status": "结论"},
+                 {"year": L["year"], "rate": L["rate_pct"], "low": L["low_ref"].format(level), "high": L["high_ref"].format(level),
+                  "status": L["verdict"]},
                  {"rate": "rate_text"})
 
 

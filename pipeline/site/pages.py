@@ -25,7 +25,7 @@ from ..indicators.rules import PROFILE_ZH
 from ..schemas import TABLES, load
 from . import charts, downloads
 from .context import SiteState
-from .i18n import glossary, term
+from .i18n import glossary, phrase, term
 
 def plain(text: str) -> str:
     """A title Material can print unescaped (inert.title)."""
@@ -125,7 +125,7 @@ class Site:
         self.pages: dict[str, str] = {}
         self.env = Environment(loader=FileSystemLoader(TEMPLATES / "en" if lang == "en" else TEMPLATES), autoescape=True, undefined=StrictUndefined,
                                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, finalize=md)
-        self.env.filters.update(md=md, num=num, join=_join, term=lambda s: term(s, lang))
+        self.env.filters.update(md=md, num=num, join=_join, term=lambda s: term(s, lang), phrase=lambda s: phrase(s, lang))
         self.P = params(state.tables["standards"])
         en = lang == "en"
         self.short, self.unit = (_SHORT_EN, _UNIT_EN) if en else (_SHORT, _UNIT)
@@ -195,13 +195,14 @@ class Site:
         for ind in INDICATORS:
             self.indicator(ind)
         self.school_pages()
+        self.towns()
+        for part, path, title in (("政府保障程度", "government.md", "Government assurance"), ("教育质量", "quality.md", "Education quality")):
+            self.part_page(part, path, title)
+        self.satisfaction()
         self.render("glossary.md", "glossary.md.j2", "Glossary", terms=glossary())
         self.method()
         self.downloads_en()
-        zh_only = [("政府保障程度", "Government assurance (items G1–G15) and the veto items", "government/"),
-                   ("教育质量", "Education quality (items Q1–Q9)", "quality/"),
-                   ("社会认可度", "Public recognition (the satisfaction survey)", "satisfaction/"),
-                   ("镇街", "Towns and subdistricts", "towns/"), ("创建任务", "The plan's tasks and their progress", "tasks/"),
+        zh_only = [("创建任务", "The plan's tasks and their progress", "tasks/"),
                    ("整改台账", "The remediation ledger", "ledger/"), ("更新记录", "Changelog and corrections", "changelog/"),
                    ("历史版本", "Release archive", "releases/"), ("数据更新指南", "The staff guide to updating the data", "guide/")]
         self.render("about.md", "about.md.j2", "About the English edition", zh_only=zh_only)
@@ -372,7 +373,7 @@ class Site:
                 rows.append(dict(sid=sid, s=s.to_dict(), verdicts=v.to_dict("records")))
             self.render(f"towns/{town['town_code']}.md", "town.md.j2", town["town_name"], town=town, rows=rows, trend=trend)
             overview.append(dict(town=town, schools=len(ids), met=int(latest["meets"].sum()), units=len(latest)))
-        self.render("towns/index.md", "towns.md.j2", "镇街", overview=overview)
+        self.render("towns/index.md", "towns.md.j2", self.tr("镇街", "Towns"), overview=overview)
 
     def part_page(self, part: str, path: str, title: str) -> None:
         items = {p: self.items(self.year, part)[lambda d: d["profile"] == p].to_dict("records") for p in PROFILE_ZH}
@@ -390,7 +391,8 @@ class Site:
         checks = checks[checks["item_id"].isin(ids)]
         vetoes = {p: self.items(self.year, "一票否决")[lambda d: d["profile"] == p].to_dict("records") for p in PROFILE_ZH} if part == "政府保障程度" else None
         self.render(path, "part.md.j2", title, part=part, title=title, items=items, history=history, checks=checks.to_dict("records"),
-                    vetoes=vetoes, verdicts={p: self.verdict(self.year, p) for p in PROFILE_ZH})
+                    vetoes=vetoes, verdicts={p: self.verdict(self.year, p) for p in PROFILE_ZH},
+                    reasons=self.reasons_en(self.year) if self.lang == "en" else None)
 
     def satisfaction(self) -> None:
         ci = self.o["county_items"]
@@ -411,11 +413,15 @@ class Site:
         d = pd.DataFrame(rows)
         thr = float(self.rule("S1")["threshold"])
         last = rows[-1]
-        ch = charts.interval_chart("satisfaction", d, f"社会认可度与 {conf:.0%} 置信区间（{self.years[0]}—{self.year}）", thr,
-                                   f"{self.year} 年满意率 {exact.shown(last['rate'], thr, 1)}%（结论：{last['status']}），"
-                                   f"抽样区间 {last['low']:.1f}%—{last['high']:.1f}%（供参考）。", conf)
+        rate = exact.shown(last['rate'], thr, 1)
+        ch = charts.interval_chart(
+            "satisfaction", d, self.tr(f"社会认可度与 {conf:.0%} 置信区间（{self.years[0]}—{self.year}）",
+                                       f"Public recognition with its {conf:.0%} confidence interval ({self.years[0]}–{self.year})"), thr,
+            self.tr(f"{self.year} 年满意率 {rate}%（结论：{last['status']}），抽样区间 {last['low']:.1f}%—{last['high']:.1f}%（供参考）。",
+                    f"In {self.year}, {rate}% satisfied (verdict: {term(last['status'])}); sampling interval "
+                    f"{last['low']:.1f}%–{last['high']:.1f}% (for context)."), conf, lang=self.lang)
         groups = sv[sv["year"] == self.year].to_dict("records")
-        self.render("satisfaction.md", "satisfaction.md.j2", "社会认可度", sat_chart=ch, rows=rows, groups=groups, threshold=thr, conf=conf,
+        self.render("satisfaction.md", "satisfaction.md.j2", self.tr("社会认可度", "Public recognition"), sat_chart=ch, rows=rows, groups=groups, threshold=thr, conf=conf,
                     rule=self.rule("S1"))
 
     def tasks(self) -> None:

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import csv
 import functools
+import re
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-LANGS = ("zh", "en")
-HTML_LANG = {"zh": "zh-CN", "en": "en"}
+_CJK = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
 
 
 @functools.cache
@@ -55,3 +55,16 @@ def column_title_en(table: str, name: str) -> str | None:
     """A column's English title: the table's own entry, else the field's shared one (i18n/columns.csv), or None."""
     c = _columns()
     return c.get((table, name)) or c.get(("", name))
+
+
+def phrase(text, lang: str = "en"):
+    """A short requirement such as 小学 ≤ 45人；初中 ≤ 50人 in LANG: its glossary words replaced, longest first; the text
+    itself when anything Chinese would be left (it is then shown as written, marked as Chinese)."""
+    if lang == "zh" or not isinstance(text, str):
+        return text
+    if text in _terms():
+        return _terms()[text]
+    out = text.replace("；", "; ")
+    for zh in sorted((r["zh"] for r in glossary() if r["kind"] in ("level", "unit")), key=len, reverse=True):
+        out = out.replace(zh, (" " if zh not in ("小学", "初中") else "") + _terms()[zh])
+    return text if _CJK.search(out) else out.replace("  ", " ").strip()
