@@ -25,7 +25,7 @@ from ..indicators.rules import PROFILE_ZH
 from ..schemas import TABLES, load
 from . import charts, downloads
 from .context import SiteState
-from .i18n import glossary, phrase, term
+from .i18n import CJK, glossary, phrase, term
 
 def plain(text: str) -> str:
     """A title Material can print unescaped (inert.title)."""
@@ -125,7 +125,8 @@ class Site:
         self.pages: dict[str, str] = {}
         self.env = Environment(loader=FileSystemLoader(TEMPLATES / "en" if lang == "en" else TEMPLATES), autoescape=True, undefined=StrictUndefined,
                                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, finalize=md)
-        self.env.filters.update(md=md, num=num, join=_join, term=lambda s: term(s, lang), phrase=lambda s: phrase(s, lang))
+        self.env.filters.update(md=md, num=num, join=_join, term=lambda s: _marked(term(s, lang), lang),
+                                phrase=lambda s: _marked(phrase(s, lang), lang))
         self.P = params(state.tables["standards"])
         en = lang == "en"
         self.short, self.unit = (_SHORT_EN, _UNIT_EN) if en else (_SHORT, _UNIT)
@@ -199,12 +200,15 @@ class Site:
         for part, path, title in (("政府保障程度", "government.md", "Government assurance"), ("教育质量", "quality.md", "Education quality")):
             self.part_page(part, path, title)
         self.satisfaction()
+        self.tasks()
+        self.ledger()
+        self.releases()
+        self.changelog()
         self.render("glossary.md", "glossary.md.j2", "Glossary", terms=glossary())
         self.method()
         self.downloads_en()
-        zh_only = [("创建任务", "The plan's tasks and their progress", "tasks/"),
-                   ("整改台账", "The remediation ledger", "ledger/"), ("更新记录", "Changelog and corrections", "changelog/"),
-                   ("历史版本", "Release archive", "releases/"), ("数据更新指南", "The staff guide to updating the data", "guide/")]
+        zh_only = [("数据更新指南", "The staff guide to updating the data (for the county's staff)", "guide/"),
+                   ("历史版本（各版本的存档页）", "Each release's archive page and files", "releases/")]
         self.render("about.md", "about.md.j2", "About the English edition", zh_only=zh_only)
         return self.pages
 
@@ -442,7 +446,7 @@ class Site:
             for d in row["depts"]:
                 by_dept[d].append(row)
         ms = self.t["milestones"].sort_values("due").to_dict("records")
-        self.render("tasks.md", "tasks.md.j2", "创建任务", rows=rows, by_dept=sorted(by_dept.items(), key=lambda kv: -len(kv[1])), milestones=ms)
+        self.render("tasks.md", "tasks.md.j2", self.tr("创建任务", "Tasks of the plan"), rows=rows, by_dept=sorted(by_dept.items(), key=lambda kv: -len(kv[1])), milestones=ms)
 
     def ledger_counts(self) -> dict:
         lc = self.o["ledger_checks"]
@@ -456,12 +460,15 @@ class Site:
 
         lc = self.o["ledger_checks"]
         names = self.schools["school_name"].to_dict()
-        sections = [(c, lc[lc["check"] == c].to_dict("records"), note) for c, note in (
-            ("逾期", "已过完成时限仍未完成的事项，排在最前。"),
-            ("已销号但未达标", "台账上已完成，但最新数据仍显示缺口，需要核实。"),
-            ("未建台账", "最新数据未达标、但台账中没有对应事项的学校指标。"),
-            ("可销号", "最新数据已达标、台账上尚未完成的事项，可以核实后销号。"),
-            ("正常", "按计划推进或已完成的事项。"))]
+        sections = [(c, lc[lc["check"] == c].to_dict("records"), self.tr(*note)) for c, note in (
+            ("逾期", ("已过完成时限仍未完成的事项，排在最前。", "Items past their deadline and not done, first.")),
+            ("已销号但未达标", ("台账上已完成，但最新数据仍显示缺口，需要核实。",
+                         "Done in the ledger, but the latest data still shows a gap: to be checked.")),
+            ("未建台账", ("最新数据未达标、但台账中没有对应事项的学校指标。",
+                      "School indicators below their threshold in the latest data with no ledger item.")),
+            ("可销号", ("最新数据已达标、台账上尚未完成的事项，可以核实后销号。",
+                     "Items the latest data shows met but the ledger still has open: they can be checked and closed.")),
+            ("正常", ("按计划推进或已完成的事项。", "Items on schedule or done.")))]
         led = self.t["remediation"]
         w = self.o["watch"]
         towns = w[(w["kind"] == "镇街") & (w["year"] == self.year)].set_index("town")
@@ -482,7 +489,7 @@ class Site:
                 depts[d]["overdue"] += r["item_no"] in overdue_nos
         by_dept = sorted(({"dept": k, **v} for k, v in depts.items()), key=lambda r: (-r["overdue"], -r["open"], r["dept"]))
         flags = w[w["kind"] == "学校指标"].sort_values(["year", "school_id"], ascending=[False, True]).to_dict("records")
-        self.render("ledger.md", "ledger.md.j2", "整改台账", counts=self.ledger_counts(), sections=sections, names=names,
+        self.render("ledger.md", "ledger.md.j2", self.tr("整改台账", "Remediation ledger"), counts=self.ledger_counts(), sections=sections, names=names,
                     by_town=by_town, by_dept=by_dept, flags=flags, as_of=as_of(self.t))
 
     def method(self) -> None:
@@ -536,7 +543,10 @@ class Site:
         arch = self.s.archive
         current = str(self.t["releases"].sort_values("released_on")["release"].iloc[-1]) if len(self.t["releases"]) else ""
         self.corrections = corrections(arch, self.schools["school_name"].to_dict())
-        self.render("releases/index.md", "releases.md.j2", "历史版本", rows=arch, current=current, corrections=self.corrections)
+        self.render("releases/index.md", "releases.md.j2", self.tr("历史版本", "Release archive"), rows=arch, current=current,
+                    corrections=self.corrections)
+        if self.lang == "en":          # the archive's own pages and files are the Chinese site's, linked from here
+            return
         for r in arch:
             verdicts = []
             v = r.outputs.get("verdict")
@@ -562,10 +572,14 @@ class Site:
             y = int(r["data_year"])
             mine = sv[(sv["year"] == y) & (sv["profile"] == "national")]
             whole = v[(v["year"] == y) & (v["part"] == "总体")].set_index("profile")["status"].to_dict()
-            facts = [f"学校单位达标 {int(mine['meets'].sum())}/{len(mine)}"] + [f"{PROFILE_ZH[p]}总体结论：{whole.get(p, '无数据')}" for p in PROFILE_ZH]
+            facts = [self.tr(f"学校单位达标 {int(mine['meets'].sum())}/{len(mine)}", f"School units that meet the rule: {int(mine['meets'].sum())}/{len(mine)}")]
+            facts += [self.tr(f"{PROFILE_ZH[p]}总体结论：{whole.get(p, '无数据')}",
+                              f"Overall verdict, {term(PROFILE_ZH[p])}: {term(whole.get(p, '无数据'))}") for p in PROFILE_ZH]
             fixes = [c for c in self.corrections if c["corrected_in"] == r["release"]]
             entries.append(dict(r, facts=facts, corrections=fixes))
-        self.render("changelog.md", "changelog.md.j2", "更新记录", entries=entries)
+        self.render("changelog.md", "changelog.md.j2", self.tr("更新记录", "Changelog"), entries=entries)
+        if self.lang == "en":          # the feed is the Chinese site's
+            return
         released = {int(r["data_year"]): r["released_on"] for r in rel}
         names = self.schools["school_name"].to_dict()
         ledger_entries = []
@@ -587,6 +601,14 @@ class Site:
         if self.lang == "zh":          # the downloads, feed and archive are the Chinese site's (the state's extra files)
             out.update(self.s.extra_files)
         return resolve(out)
+
+
+def _marked(text, lang: str):
+    """On an English page, text left in Chinese (a name, the county's own wording) is marked as Chinese for screen
+    readers and browsers (lang="zh-CN"); everything else as it is."""
+    if lang == "en" and isinstance(text, str) and CJK.search(text):
+        return Markup('<span lang="zh-CN">') + md(text) + Markup("</span>")
+    return text
 
 
 def _exclusion_en(r: dict, cutoff: str) -> str:

@@ -60,8 +60,12 @@ NAV_EN = [
     {"Government assurance": "government.md"},
     {"Education quality": "quality.md"},
     {"Public recognition": "satisfaction.md"},
+    {"Tasks": "tasks.md"},
+    {"Remediation ledger": "ledger.md"},
     {"Data downloads": "downloads.md"},
     {"Method": "method.md"},
+    {"Changelog": "changelog.md"},
+    {"Release archive": "releases/index.md"},
     {"Glossary": "glossary.md"},
     {"About this edition": "about.md"},
 ]

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-_CJK = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
+CJK = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
 
 
 @functools.cache
@@ -67,4 +67,4 @@ def phrase(text, lang: str = "en"):
     out = text.replace("；", "; ")
     for zh in sorted((r["zh"] for r in glossary() if r["kind"] in ("level", "unit")), key=len, reverse=True):
         out = out.replace(zh, (" " if zh not in ("小学", "初中") else "") + _terms()[zh])
-    return text if _CJK.search(out) else out.replace("  ", " ").strip()
+    return text if CJK.search(out) else out.replace("  ", " ").strip()
