@@ -179,3 +179,15 @@ def test_every_rule_of_the_tools_standards_has_its_english_name_and_unit():
     assert [n for n in st["name"].unique() if not has_term(n)] == []
     assert [u for u in st["unit"].dropna().unique() if u != "%" and not has_term(u)] == []
     assert [lab for lab in st["label"].unique() if not has_term(lab)] == []
+
+
+def test_hreflang_links_in_head_are_absolute_or_absent(built_site):
+    from pipeline.site.project import _alternate
+
+    _, site = built_site
+    for page in [site / "index.html", site / "resources" / "R5" / "index.html", site / "en" / "resources" / "R5" / "index.html"]:
+        head = page.read_text(encoding="utf-8").split("</head>")[0]
+        assert "hreflang" not in head, page              # no site_url in this build: a relative hreflang would be invalid
+    zh, en = _alternate("en", "https://example.org/jh")
+    assert (zh["url"], en["url"], zh["link"], en["link"]) == ("https://example.org/jh/", "https://example.org/jh/en/", "../", "")
+    assert all("url" not in a for a in _alternate("zh", ""))
