@@ -68,6 +68,11 @@ def test_vega_loads_only_when_reached_then_from_the_cache(browser, built_site):
         page.locator(".jh-vega").first.tap()
         page.wait_for_selector(".jh-vega[data-rendered] svg", timeout=15000)
         assert httpd.hits[BUNDLE] == 1                   # the second chart page takes it from the browser cache
+        page.goto(base + "en/resources/R5/", wait_until="networkidle")
+        page.locator(".jh-vega").first.tap()
+        page.wait_for_selector(".jh-vega[data-rendered] svg", timeout=15000)
+        assert page.locator(".jh-vega[data-rendered] [role=img]").first.get_attribute("aria-label").startswith("Sports grounds")
+        assert httpd.hits[BUNDLE] == 1 and not (site / "en" / BUNDLE.lstrip("/")).exists()   # the English edition shares it
     finally:
         ctx.close()
         httpd.shutdown()
@@ -88,6 +93,9 @@ def test_no_web_fonts_but_katex(browser, served_site, built_site):
     page.goto(served_site + "method/", wait_until="networkidle")
     page.wait_for_selector(".arithmatex .katex", timeout=15000)
     assert fonts and all("/assets/vendor/katex/fonts/KaTeX_" in u and u.endswith(".woff2") for u in fonts)
+    page.goto(served_site + "en/method/", wait_until="networkidle")         # the English method page: the same KaTeX
+    page.wait_for_selector(".arithmatex .katex", timeout=15000)
+    assert all("/en/" not in u for u in fonts)
     ctx.close()
 
 

@@ -124,8 +124,6 @@ def _pages_and_files(state: SiteState) -> tuple[dict[str, str], dict[str, bytes 
         extra = site.files()
         en_extra = en.files() if en_pages else {}
         extra["assets/vendor/vega/vega-bundle.js"] = result(bundle)
-        if en_pages:
-            en_extra["assets/vendor/vega/vega-bundle.js"] = extra["assets/vendor/vega/vega-bundle.js"]
     finally:
         pool.close()
     return pages, extra, en_pages, en_extra
@@ -231,7 +229,7 @@ def write(state: SiteState, dest: Path, base_config: Path) -> None:
                           sort_keys=False, width=1000)
     (dest / "mkdocs.yml").write_text(head + conf, encoding="utf-8")
     if en_pages:       # the English edition: its own project in en/, made into site/en/ (see generate)
-        shutil.copytree(SOURCES / "docs", dest / "en" / "docs", ignore=shutil.ignore_patterns("guide.md"))
+        shutil.copytree(SOURCES / "docs", dest / "en" / "docs", ignore=shutil.ignore_patterns("guide.md", "vendor"))
         _write_files(dest / "en" / "docs", {**en_extra, **en_pages})
         conf = yaml.safe_dump(settings_en(state, set(en_pages), set(pages), site_url), allow_unicode=True, sort_keys=False, width=1000)
         (dest / "en" / "mkdocs.yml").write_text(head + conf, encoding="utf-8")

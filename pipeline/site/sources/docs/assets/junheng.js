@@ -3,6 +3,9 @@
   "use strict";
   var loaded = {};
   function base() {
+    /* the English edition (/en/) loads Vega and KaTeX from the Chinese site's root, so both share one cached copy */
+    var shared = document.querySelector('meta[name="jh-vendor-root"]');
+    if (shared) return new URL(shared.getAttribute("content"), location.href).href;
     var s = document.querySelector('script[src$="assets/junheng.js"]');
     return s ? s.src.replace(/assets\/junheng\.js.*$/, "") : "/";
   }
