@@ -170,47 +170,33 @@ class Site:
             self.render("index.md", "empty.md.j2", self.meta["site_name"], tables=[(n, load(n)) for n in TABLES],
                         standards=len(self.t["standards"]))
             return self.pages
-        if self.lang == "en":
-            return self.build_en()
-        self.downloads_page()      # first: its Excel workbooks are the longest worker jobs, made while the pages are written
+        if self.lang == "zh":
+            self.downloads_page()  # first: its Excel workbooks are the longest worker jobs, made while the pages are written
         self.home()
         self.resources()
         for ind in INDICATORS:
             self.indicator(ind)
         self.school_pages()
         self.towns()
-        for part, path, title in (("政府保障程度", "government.md", "政府保障程度"), ("教育质量", "quality.md", "教育质量")):
-            self.part_page(part, path, title)
+        for part, path in (("政府保障程度", "government.md"), ("教育质量", "quality.md")):
+            self.part_page(part, path, self.tr(part, term(part).capitalize()))
         self.satisfaction()
         self.tasks()
         self.method()
         self.ledger()
         self.releases()
         self.changelog()
+        if self.lang == "en":
+            self.downloads_en()
+            self.about_en()
         return self.pages
 
-    def build_en(self) -> dict[str, str]:
-        """The English edition: the verdicts, the resource indicators, every school, the glossary and an about page."""
-        self.home()
-        self.resources()
-        for ind in INDICATORS:
-            self.indicator(ind)
-        self.school_pages()
-        self.towns()
-        for part, path, title in (("政府保障程度", "government.md", "Government assurance"), ("教育质量", "quality.md", "Education quality")):
-            self.part_page(part, path, title)
-        self.satisfaction()
-        self.tasks()
-        self.ledger()
-        self.releases()
-        self.changelog()
+    def about_en(self) -> None:
+        """The English edition's own pages: the glossary, and what this edition is (and which pages are Chinese only)."""
         self.render("glossary.md", "glossary.md.j2", "Glossary", terms=glossary())
-        self.method()
-        self.downloads_en()
         zh_only = [("数据更新指南", "The staff guide to updating the data (for the county's staff)", "guide/"),
                    ("历史版本（各版本的存档页）", "Each release's archive page and files", "releases/")]
         self.render("about.md", "about.md.j2", "About the English edition", zh_only=zh_only)
-        return self.pages
 
     def home(self) -> None:
         parts = ["资源配置", "政府保障程度", "教育质量", "社会认可度", "一票否决"]
