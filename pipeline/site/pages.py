@@ -309,16 +309,21 @@ class Site:
         ex = ex[(ex["profile"] == "national") & (ex["year"] == self.year)]
         lv = self.t["school_levels"]
         rooms = self.t["special_rooms"]
-        ledger_checks = self.o["ledger_checks"]
+        # each table split by school once (a school's rows in their table order), not filtered again for every school
+        si_of, sv_of = _by_school(si), _by_school(sv)
+        checks_of, ex_of, ledger_of = _records_by_school(checks), _records_by_school(ex), _records_by_school(self.o["ledger_checks"])
+        lv_of = _records_by_school(lv[lv["year"] == self.year])
+        rooms_of = _records_by_school(rooms[rooms["year"] == self.year].sort_values(["room_type", "room_no"], kind="stable"))
         index_rows = []
         for sid, s in self.schools.iterrows():
-            mine = si[si["school_id"] == sid]
+            mine = si_of(sid)
             parts = []
             for level in LEVELS:
                 cur = mine[(mine["level"] == level) & (mine["year"] == self.year)]
                 if cur.empty:
                     continue
-                verdict = sv[(sv["school_id"] == sid) & (sv["level"] == level) & (sv["year"] == self.year)].iloc[0]
+                v = sv_of(sid)
+                verdict = v[(v["level"] == level) & (v["year"] == self.year)].iloc[0]
                 rows = [dict(r, mean=means.get((level, r["indicator_id"])), short=self.short[r["indicator_id"]], unit=self.unit[r["indicator_id"]])
                         for r in cur.to_dict("records")]
                 gaps = [gap_text(r["indicator_id"], r["gap"], self.lang) for r in rows if not r["meets"]]
@@ -331,12 +336,11 @@ class Site:
                                                    f"{s['school_name']} ({term(level)}): the seven indicators over time"),
                                            _trend_summary(hist, self.year, self.lang), floor=self.P["floor"], lang=self.lang)
                 parts.append(dict(level=level, rows=rows, verdict=verdict.to_dict(), gaps=gaps, trend=trend))
-            facts = sorted(lv[(lv["school_id"] == sid) & (lv["year"] == self.year)].to_dict("records"),
-                           key=lambda r: ("小学", "初中", "高中", "特殊教育").index(r["level"]))
-            my_checks = checks[checks["school_id"] == sid].to_dict("records")
-            my_rooms = rooms[(rooms["school_id"] == sid) & (rooms["year"] == self.year)].sort_values(["room_type", "room_no"]).to_dict("records")
-            left = ex[ex["school_id"] == sid].to_dict("records")
-            items = ledger_checks[ledger_checks["school_id"] == sid].to_dict("records")
+            facts = sorted(lv_of(sid), key=lambda r: ("小学", "初中", "高中", "特殊教育").index(r["level"]))
+            my_checks = checks_of(sid)
+            my_rooms = rooms_of(sid)
+            left = ex_of(sid)
+            items = ledger_of(sid)
             self.render(f"schools/{sid}.md", "school.md.j2", s["school_name"], sid=sid, s=s.to_dict(), parts=parts, facts=facts, checks=my_checks,
                         ledger=items,
                         rooms=my_rooms, left_out=left, town_code=self._town_code(s["town"]))
@@ -344,8 +348,10 @@ class Site:
         self.render("schools/index.md", "schools.md.j2", self.tr("学校", "Schools"), rows=index_rows)
 
     def _town_code(self, town: str) -> str:
-        t = self.t["towns"]
-        return t[t["town_name"] == town]["town_code"].iloc[0]
+        if not hasattr(self, "_town_codes"):
+            t = self.t["towns"]
+            self._town_codes = dict(zip(t["town_name"], t["town_code"]))
+        return self._town_codes[town]
 
     def towns(self) -> None:
         sv = self.o["school_verdicts"]
@@ -587,6 +593,21 @@ class Site:
         if self.lang == "zh":          # the downloads, feed and archive are the Chinese site's (the state's extra files)
             out.update(self.s.extra_files)
         return resolve(out)
+
+
+def _by_school(df: pd.DataFrame):
+    """A lookup of a table's rows by school (in the table's order; no rows: an empty table of the same columns)."""
+    groups = dict(tuple(df.groupby("school_id", sort=False))) if len(df) else {}
+    empty = df.iloc[0:0]
+    return lambda sid: groups.get(sid, empty)
+
+
+def _records_by_school(df: pd.DataFrame):
+    """A lookup of a table's rows by school as dicts (one conversion for the whole table), in the table's order."""
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for r in df.to_dict("records"):
+        groups[r["school_id"]].append(r)
+    return lambda sid: groups.get(sid, [])
 
 
 def _marked(text, lang: str):

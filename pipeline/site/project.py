@@ -242,11 +242,23 @@ def generate(project: Path, engine: str = "mkdocs", epoch: int | None = None) ->
         env["SOURCE_DATE_EPOCH"] = str(epoch)     # sitemap dates from git, not the clock
     if engine not in ENGINES:
         raise RuntimeError(f"不支持的网站生成器「{engine}」，可选：{'、'.join(ENGINES)}。")
-    for folder in [project, *([project / "en"] if (project / "en" / "mkdocs.yml").is_file() else [])]:
-        if engine == "mkdocs":
-            _mkdocs(folder, epoch)
+    en = project / "en"
+    has_en = (en / "mkdocs.yml").is_file()
+    if engine == "mkdocs":
+        # the English edition is made by a second MkDocs process on another core while this one makes the Chinese site
+        other = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(en / "mkdocs.yml")], cwd=en, env=env,
+                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) if has_en else None
+        try:
+            _mkdocs(project, epoch)
+        finally:
+            log = other.communicate(timeout=1800)[0] if other else ""
+        if other and (other.returncode != 0 or not (en / "site" / "index.html").is_file()):
+            tail = "\n".join(log.strip().splitlines()[-15:])
+            raise RuntimeError(f"英文版网站生成失败（退出码 {other.returncode}）。原有网站未改动。\n{tail}")
+        for folder in [project, *([en] if has_en else [])]:
             _compact_search_index(folder / "site")
-        else:
+    else:
+        for folder in [project, *([en] if has_en else [])]:
             _zensical(folder, env)
     site = project / "site"
     if (project / "en" / "site").is_dir():
