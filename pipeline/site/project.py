@@ -242,7 +242,7 @@ def generate(project: Path, engine: str = "mkdocs", epoch: int | None = None) ->
         env["SOURCE_DATE_EPOCH"] = str(epoch)     # sitemap dates from git, not the clock
     if engine not in ENGINES:
         raise RuntimeError(f"不支持的网站生成器「{engine}」，可选：{'、'.join(ENGINES)}。")
-    en = project / "en"
+    en = (project / "en").resolve()          # absolute: the second process runs in that folder
     has_en = (en / "mkdocs.yml").is_file()
     if engine == "mkdocs":
         # the English edition is made by a second MkDocs process on another core while this one makes the Chinese site
