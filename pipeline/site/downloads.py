@@ -32,7 +32,8 @@ _VERSION = "downloads-3"          # bump when the XLSX or Parquet layout changes
 _PA_IN = {"integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(), "string": pa.string(), "date": pa.string()}
 
 
-def _schema_fields(name: str, kind: str) -> list[dict]:
+def schema_fields(name: str, kind: str) -> list[dict]:
+    """A table's field descriptors: an input's from its schema, an output's from compute's."""
     return load(name).descriptor["fields"] if kind == "inputs" else output_schema(name)["fields"]
 
 
@@ -114,7 +115,7 @@ def _parquet(name: str, kind: str, df: pd.DataFrame, meta: dict) -> bytes:
         schema = arrow_schema(name)
     else:
         schema = pa.schema([pa.field(f["name"], _PA_IN[f["type"]], metadata={"description": f["description"], "title": f["title"]})
-                            for f in _schema_fields(name, kind)])
+                            for f in schema_fields(name, kind)])
     if meta["illustrative"]:
         schema = schema.append(pa.field(NOTE_COL, pa.string(), metadata={"description": "示例数据标注"}))
     md = dict(schema.metadata or {})
@@ -156,7 +157,7 @@ def build(inputs: dict[str, pd.DataFrame], outputs: dict[str, pd.DataFrame], met
     resources = []
     for kind, names, frames in (("inputs", TABLES, inputs), ("outputs", OUTPUTS, outputs)):
         for name in names:
-            fields = _schema_fields(name, kind)
+            fields = schema_fields(name, kind)
             title = load(name).title if kind == "inputs" else output_schema(name)["title"]
             df = _frame(frames[name].drop(columns=["_row"], errors="ignore"), fields, meta["illustrative"])
             base = f"downloads/{kind}/{name}"

@@ -339,7 +339,7 @@ class Site:
             facts = sorted(lv_of(sid), key=lambda r: ("小学", "初中", "高中", "特殊教育").index(r["level"]))
             my_checks = checks_of(sid)
             my_rooms = rooms_of(sid)
-            left = ex_of(sid)
+            left = [dict(e, reason=_exclusion_en(e, self.P["tp_cutoff"])) for e in ex_of(sid)] if self.lang == "en" else ex_of(sid)
             items = ledger_of(sid)
             self.render(f"schools/{sid}.md", "school.md.j2", s["school_name"], sid=sid, s=s.to_dict(), parts=parts, facts=facts, checks=my_checks,
                         ledger=items,
@@ -490,19 +490,17 @@ class Site:
 
     def downloads_en(self) -> None:
         """The English downloads page: the Chinese site's files (one set for both), titled and described in English."""
-        from ..compute import OUTPUTS, output_schema
+        from ..compute import OUTPUTS
         from .i18n import column_title_en, table_title_en
 
         listing, dictionary = [], []
         for kind, names, frames in (("inputs", TABLES, self.t), ("outputs", OUTPUTS, self.o)):
             for name in names:
-                fields = [dict(name=f.name, title=f.title, type=f.type, required=f.constraints.get("required", False))
-                          for f in load(name).fields] if kind == "inputs" else \
-                    [dict(name=f["name"], title=f.get("title", ""), type=f["type"], required=False) for f in output_schema(name)["fields"]]
                 title_en = table_title_en(name) or name
                 listing.append(dict(kind=kind, name=name, title_en=title_en, rows=len(frames[name]), base=f"downloads/{kind}/{name}"))
-                dictionary.append(dict(name=name, output=kind == "outputs", title_en=title_en,
-                                       fields=[dict(f, en=column_title_en(name, f["name"]) or f["name"]) for f in fields]))
+                fields = [dict(name=f["name"], title=f.get("title", ""), type=f["type"], en=column_title_en(name, f["name"]) or f["name"],
+                               required=f.get("constraints", {}).get("required", False)) for f in downloads.schema_fields(name, kind)]
+                dictionary.append(dict(name=name, output=kind == "outputs", title_en=title_en, fields=fields))
         zip_size = len(self.s.extra_files.get("downloads/junheng-data.zip", b""))
         self.render("downloads.md", "downloads.md.j2", "Data downloads", listing=listing, dictionary=dictionary, zip_size=zip_size)
 
@@ -619,12 +617,13 @@ def _marked(text, lang: str):
 
 
 def _exclusion_en(r: dict, cutoff: str) -> str:
-    """Why a unit is left out of the resource calculation, in English (the outputs hold the Chinese reason)."""
+    """Why a unit is left out of the resource calculation, in English, from the row's level and students (the three
+    cases of indicators.resources: a special school, a level with no students, a small teaching point)."""
     if r["level"] == "特殊教育":
         return "special education schools are not assessed on resource allocation"
-    if str(r["reason"]).startswith("教学点"):
-        return f"a teaching point with {r['students']} students, fewer than {cutoff}: left out of the calculation"
-    return "no students at this level this year"
+    if not r["students"]:
+        return "no students at this level this year"
+    return f"a teaching point with {r['students']} students, fewer than {cutoff}: left out of the calculation"
 
 
 def _trend_summary(hist: pd.DataFrame, year: int, lang: str = "zh") -> str:

@@ -261,8 +261,8 @@ def generate(project: Path, engine: str = "mkdocs", epoch: int | None = None) ->
         for folder in [project, *([en] if has_en else [])]:
             _zensical(folder, env)
     site = project / "site"
-    if (project / "en" / "site").is_dir():
-        (project / "en" / "site").rename(site / "en")
+    if (en / "site").is_dir():
+        (en / "site").rename(site / "en")
     return site
 
 

@@ -65,6 +65,7 @@ def phrase(text, lang: str = "en"):
     if text in _terms():
         return _terms()[text]
     out = text.replace("；", "; ")
-    for zh in sorted((r["zh"] for r in glossary() if r["kind"] in ("level", "unit")), key=len, reverse=True):
-        out = out.replace(zh, (" " if zh not in ("小学", "初中") else "") + _terms()[zh])
+    words = sorted(((r["zh"], r["kind"]) for r in glossary() if r["kind"] in ("level", "unit")), key=lambda w: len(w[0]), reverse=True)
+    for zh, kind in words:
+        out = out.replace(zh, (" " if kind == "unit" else "") + _terms()[zh])    # a unit follows its figure: "45 people"
     return text if CJK.search(out) else out.replace("  ", " ").strip()
