@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.site.i18n import glossary, has_term
+from pipeline.i18n import glossary, has_term
 
 CJK = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
 
@@ -162,7 +162,7 @@ def test_every_english_column_title_names_a_real_table_and_column():
     real = {n: {f.name for f in load(n).fields} for n in TABLES}
     real.update({n: {f["name"] for f in output_schema(n)["fields"]} for n in OUTPUTS})
     every = set().union(*real.values()) | {"illustrative_note"}
-    with open(Path(__file__).resolve().parents[1] / "pipeline" / "site" / "i18n" / "columns.csv", encoding="utf-8") as f:
+    with open(Path(__file__).resolve().parents[1] / "pipeline" / "i18n" / "columns.csv", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     for r in rows:
         if r["table"]:

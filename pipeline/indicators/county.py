@@ -15,6 +15,7 @@ from statistics import NormalDist
 
 import pandas as pd
 
+from ..i18n import Say, join, split, term
 from . import exact
 from .rules import PROFILES, Rule, Rules
 
@@ -28,7 +29,7 @@ _LEVEL_NAME = {v: k for k, v in _ROMAN.items()}
 class Item:
     status: str
     value: float | None = None
-    evidence: str = ""
+    evidence: Say = Say("", "")
     evidence_url: str = ""
     checks: pd.DataFrame | None = None                 # per-school rows for school_checks (CHECK_COLUMNS)
 
@@ -45,6 +46,9 @@ def _fmt(x: float, digits: int = 2, vs: float | None = None) -> str:
 def _pct(num: float, den: float) -> float | None:
     """A percentage of raw counts, exact at the threshold (an exact.Ratio); None for a zero denominator."""
     return exact.ratio(num, den, 100)
+
+
+_SEMI = Say("；", "; ")
 
 
 def _req(rules: list[Rule]) -> str:
@@ -90,40 +94,45 @@ class _Ctx:
 def _judged(ctx: _Ctx, y: int, p: str, item: str) -> Item:
     key = (y, item)
     if key not in ctx.judged.index:
-        return Item(PENDING, evidence="尚无认定记录（待评估）。")
+        return Item(PENDING, evidence=Say("尚无认定记录（待评估）。", "No judgement recorded yet (pending)."))
     r = ctx.judged.loc[key]
     url = "" if pd.isna(r["evidence_url"]) else str(r["evidence_url"])
-    return Item(MET if r["status"] == "达标" else NOT_MET, evidence=f"{r['judged_by']}于 {r['judged_on']} 认定：{r['evidence']}",
+    return Item(MET if r["status"] == "达标" else NOT_MET, evidence=Say(f"{r['judged_by']}于 {r['judged_on']} 认定：{r['evidence']}",
+                                                                        f"Judged by {r['judged_by']} on {r['judged_on']}: {r['evidence']}"),
                 evidence_url=url)
 
 
-CHECK_COLUMNS = ["year", "profile", "item_id", "school_id", "school_name", "level", "value", "threshold", "meets", "detail"]
+CHECK_COLUMNS = ["year", "profile", "item_id", "school_id", "school_name", "level", "value", "threshold", "meets", "detail", "detail_en"]
 
 
-def _checks(ctx, y, p, item, sids: list, values: list, thresholds, meets: list, details: list, levels="全部") -> pd.DataFrame:
+def _checks(ctx, y, p, item, sids: list, values: list, thresholds, meets: list, details: list[Say], levels="全部") -> pd.DataFrame:
     """Per-school check rows for one item, year and profile (one column per list; scalars apply to every row).
     A school without data has value and meets None (null in the output)."""
     if not sids:
         return pd.DataFrame(columns=CHECK_COLUMNS)
     return pd.DataFrame(dict(year=y, profile=p, item_id=item, school_id=sids, school_name=[ctx.names.get(s, s) for s in sids],
                              level=levels, value=[None if v is None else float(v) for v in values], threshold=thresholds,
-                             meets=[None if m is None else bool(m) for m in meets], detail=details), columns=CHECK_COLUMNS)
+                             meets=[None if m is None else bool(m) for m in meets], **split(details, "detail")), columns=CHECK_COLUMNS)
 
 
-def _names(names: list) -> str:
-    return "、".join(names[:8]) + (f" 等 {len(names)} 所" if len(names) > 8 else "")
+def _names(names: list) -> Say:
+    more = len(names) > 8
+    return Say("、".join(names[:8]) + (f" 等 {len(names)} 所" if more else ""), ", ".join(names[:8]) + (f" ({len(names)} in all)" if more else ""))
 
 
 def _per_school(checks: pd.DataFrame) -> Item:
     """未达标 if any school fails; 无数据 if none fails but any lacks data; 达标 only when every school has data and meets."""
     if checks.empty:
-        return Item(MET, 0, evidence="没有适用的学校。", checks=checks)
+        return Item(MET, 0, evidence=Say("没有适用的学校。", "No school this applies to."), checks=checks)
     missing = checks["meets"].isna()
     failing = checks.loc[~missing & (checks["meets"] == False), "school_name"].tolist()     # noqa: E712 (object column)
     lacking = checks.loc[missing, "school_name"].tolist()
     ok = len(checks) - len(failing) - len(lacking)
-    ev = f"{ok}/{len(checks)} 所学校达标" + (f"；未达标：{_names(failing)}" if failing else "") \
-        + (f"；无数据：{_names(lacking)}（数据补齐前本项不能判定为达标）" if lacking else "") + ("" if failing or lacking else "。")
+    ev = Say(f"{ok}/{len(checks)} 所学校达标", f"{ok} of {len(checks)} schools meet it") \
+        + (Say("；未达标：", "; not met: ") + _names(failing) if failing else "") \
+        + (Say("；无数据：", "; no data: ") + _names(lacking) + Say("（数据补齐前本项不能判定为达标）",
+                                                                 " (the item cannot be met until the data is complete)") if lacking else "") \
+        + ("" if failing or lacking else Say("。", "."))
     status = NOT_MET if failing else (NO_DATA if lacking else MET)
     return Item(status, float(len(failing)), evidence=ev, checks=checks)
 
@@ -156,15 +165,17 @@ def g3(ctx: _Ctx, y: int, p: str) -> Item:
     sids, classes = _sum_by_school(ctx, y, "classes")
     needs = [max(1, math.ceil(c / per)) for c in classes]
     oks = [True] * len(sids)
-    parts: list[list[str]] = [[] for _ in sids]
+    parts: list[list[Say]] = [[] for _ in sids]
     for rtype, rule in (("音乐", music), ("美术", art)):
         good = [int(v) for v in pd.Series(counts[rtype][0], dtype="float64").reindex(sids, fill_value=0).tolist()]
         small = [int(v) for v in pd.Series(counts[rtype][1], dtype="float64").reindex(sids, fill_value=0).tolist()]
         limit = _fmt(rule.threshold)
         for i, need in enumerate(needs):
             oks[i] &= good[i] >= need
-            parts[i].append(f"{rtype}教室达标 {good[i]}/{need} 间" + (f"（另有 {small[i]} 间不足 {limit} 平方米）" if small[i] else ""))
-    details = [f"{c} 个班，需音乐、美术教室各 {need} 间：" + "；".join(pt) for c, need, pt in zip(classes, needs, parts)]
+            parts[i].append(Say(f"{rtype}教室达标 {good[i]}/{need} 间", f"{term(rtype)} rooms large enough: {good[i]} of {need}")
+                            + (Say(f"（另有 {small[i]} 间不足 {limit} 平方米）", f" (and {small[i]} under {limit} m²)") if small[i] else ""))
+    details = [Say(f"{c} 个班，需音乐、美术教室各 {need} 间：", f"{c} classes, needs {need} music and {need} art room{'s' if need > 1 else ''}: ")
+               + join(_SEMI, pt) for c, need, pt in zip(classes, needs, parts)]
     return _per_school(_checks(ctx, y, p, "G3", sids, classes, [float(n) for n in needs], oks, details))
 
 
@@ -172,7 +183,8 @@ def g4(ctx: _Ctx, y: int, p: str) -> Item:
     sids, students = _sum_by_school(ctx, y)
     plain, combined = ctx.rules.need("G4", p), ctx.rules.need("G4.combined", p)
     rules = [combined if ctx.types[s] in ("九年一贯制学校", "十二年一贯制学校") else plain for s in sids]
-    details = [f"义务教育阶段在校生 {n} 人（上限 {_fmt(r.threshold)} 人{'，一贯制学校' if r is combined else ''}）"
+    details = [Say(f"义务教育阶段在校生 {n} 人（上限 {_fmt(r.threshold)} 人{'，一贯制学校' if r is combined else ''}）",
+                   f"{n} students in compulsory education (limit {_fmt(r.threshold)}{', a through-train school' if r is combined else ''})")
                for n, r in zip(students, rules)]
     return _per_school(_checks(ctx, y, p, "G4", sids, students, [r.threshold for r in rules],
                                [r.meets(n) for n, r in zip(students, rules)], details))
@@ -191,7 +203,9 @@ def g5(ctx: _Ctx, y: int, p: str) -> Item:
     sids = sorted(by_school)
     worst = [max(by_school[s], key=lambda t: t[1] - t[2].threshold) for s in sids]
     oks = [all(rule.meets(m) for _, m, rule in by_school[s]) for s in sids]
-    details = ["；".join(f"{lvl}最大班额 {m} 人（上限 {_fmt(rule.threshold)}）" for lvl, m, rule in by_school[s]) for s in sids]
+    details = [join(_SEMI, (Say(f"{lvl}最大班额 {m} 人（上限 {_fmt(rule.threshold)}）",
+                                f"largest {term(lvl)} class {m} students (limit {_fmt(rule.threshold)})") for lvl, m, rule in by_school[s]))
+               for s in sids]
     return _per_school(_checks(ctx, y, p, "G5", sids, [w[1] for w in worst], [w[2].threshold for w in worst], oks, details,
                                levels=[w[0] for w in worst]))
 
@@ -202,7 +216,8 @@ def g6(ctx: _Ctx, y: int, p: str) -> Item:
     base = ctx.t["funding_baselines"]
     rate_row = base[(base["year"] == y) & (base["level"] == "小学") & (base["area_type"] == "乡村")]
     if rate_row.empty:
-        return Item(NO_DATA, evidence=f"缺少 {y} 年乡村小学生均公用经费基准定额。")
+        return Item(NO_DATA, evidence=Say(f"缺少 {y} 年乡村小学生均公用经费基准定额。",
+                                          f"The {y} base rate of public funds per rural primary student is missing."))
     rate = float(rate_row["per_student_yuan"].iloc[0])
     fin = ctx.t["school_finance"]
     granted_of = dict(zip(fin.loc[fin["year"] == y, "school_id"].astype(object), fin.loc[fin["year"] == y, "public_funds_granted_yuan"]))
@@ -214,7 +229,9 @@ def g6(ctx: _Ctx, y: int, p: str) -> Item:
         funded_as = exact.ratio(granted, rate)
         sids.append(sid)
         values.append(funded_as)
-        details.append(f"在校生 {n} 人，拨付公用经费 {_fmt(granted)} 元 ÷ 定额 {_fmt(rate)} 元 = 按 {_fmt(funded_as, vs=floor)} 人核定（应不少于 {_fmt(floor)} 人）")
+        details.append(Say(f"在校生 {n} 人，拨付公用经费 {_fmt(granted)} 元 ÷ 定额 {_fmt(rate)} 元 = 按 {_fmt(funded_as, vs=floor)} 人核定（应不少于 {_fmt(floor)} 人）",
+                           f"{n} students; public funds granted {_fmt(granted)} yuan ÷ base rate {_fmt(rate)} yuan = funded as "
+                           f"{_fmt(funded_as, vs=floor)} students (at least {_fmt(floor)} required)"))
     return _per_school(_checks(ctx, y, p, "G6", sids, values, floor, [rule.meets(v) for v in values], details))
 
 
@@ -231,52 +248,61 @@ def g7(ctx: _Ctx, y: int, p: str) -> Item:
         per = exact.ratio(float(fin.at[sid, "public_funds_granted_yuan"]), n)
         sids.append(sid)
         values.append(per)
-        details.append(f"生均公用经费 {_fmt(per, vs=rule.threshold)} 元（{n} 名学生）")
+        details.append(Say(f"生均公用经费 {_fmt(per, vs=rule.threshold)} 元（{n} 名学生）",
+                           f"public funds {_fmt(per, vs=rule.threshold)} yuan per student ({n} students)"))
     if not sids:
-        return Item(NO_DATA, evidence="当年没有特殊教育学校的经费与学生数据。")
+        return Item(NO_DATA, evidence=Say("当年没有特殊教育学校的经费与学生数据。", "No special school's funding and student figures this year."))
     it = _per_school(_checks(ctx, y, p, "G7", sids, values, rule.threshold, [rule.meets(v) for v in values], details))
     it.value = min(values)
     return it
 
 
+_MISSING_TEACHERS = Say("缺少当年教师队伍数据。", "This year's teacher workforce data is missing.")
+
+
 def g8(ctx: _Ctx, y: int, p: str) -> Item:
     r = _row_of(ctx.t["teacher_workforce"], y)
     if r is None:
-        return Item(NO_DATA, evidence="缺少当年教师队伍数据。")
+        return Item(NO_DATA, evidence=_MISSING_TEACHERS)
     rule = ctx.rules.need("G8", p)
     ratio = exact.ratio(float(r["teacher_avg_pay_yuan"]), float(r["civil_servant_avg_pay_yuan"]))
     full = bool(r["is_performance_pay_full"])
     ok = rule.meets(ratio)
-    ev = (f"教师年平均工资 {_fmt(r['teacher_avg_pay_yuan'])} 元 ÷ 公务员 {_fmt(r['civil_servant_avg_pay_yuan'])} 元 = "
-          f"{_fmt(ratio, 3, vs=rule.threshold)}；绩效工资总量{'已' if full else '未'}足额核定")
+    ev = Say(f"教师年平均工资 {_fmt(r['teacher_avg_pay_yuan'])} 元 ÷ 公务员 {_fmt(r['civil_servant_avg_pay_yuan'])} 元 = "
+             f"{_fmt(ratio, 3, vs=rule.threshold)}；绩效工资总量{'已' if full else '未'}足额核定",
+             f"teachers' average pay {_fmt(r['teacher_avg_pay_yuan'])} yuan ÷ civil servants' {_fmt(r['civil_servant_avg_pay_yuan'])} yuan = "
+             f"{_fmt(ratio, 3, vs=rule.threshold)}; the performance-pay total {'is' if full else 'is not'} fully set")
     return Item(NO_DATA if ok is None else (MET if ok and full else NOT_MET), ratio, ev)
 
 
-def _ratio_item(ctx, y, p, item, table, num, den, what) -> Item:
+def _ratio_item(ctx, y, p, item, table, num, den, what: Say) -> Item:
     r = _row_of(ctx.t[table], y)
     if r is None:
-        return Item(NO_DATA, evidence=f"缺少当年 {table}.csv 数据。")
+        return Item(NO_DATA, evidence=Say(f"缺少当年 {table}.csv 数据。", f"This year's {table}.csv data is missing."))
     rule = ctx.rules.need(item, p)
     v = _pct(float(r[num]), float(r[den]))
     ok = rule.meets(v)
     return Item(NO_DATA if ok is None else (MET if ok else NOT_MET), v,
-                f"{what}：{_fmt(r[num])} ÷ {_fmt(r[den])} = {_fmt(v, 2, vs=rule.threshold)}%")
+                what + Say("：", ": ") + f"{_fmt(r[num])} ÷ {_fmt(r[den])} = {_fmt(v, 2, vs=rule.threshold)}%")
 
 
 def g9(ctx, y, p):
-    return _ratio_item(ctx, y, p, "G9", "teacher_workforce", "training_done", "training_due", "完成 360 学时培训的教师 ÷ 应培训教师")
+    return _ratio_item(ctx, y, p, "G9", "teacher_workforce", "training_done", "training_due", Say("完成 360 学时培训的教师 ÷ 应培训教师",
+                                                                                               "teachers who completed 360 hours of training ÷ teachers due"))
 
 
 def g11(ctx: _Ctx, y: int, p: str) -> Item:
     r = _row_of(ctx.t["teacher_workforce"], y)
     if r is None:
-        return Item(NO_DATA, evidence="缺少当年教师队伍数据。")
+        return Item(NO_DATA, evidence=_MISSING_TEACHERS)
     share = _pct(float(r["rotated"]), float(r["rotation_eligible"]))
     key = _pct(float(r["key_rotated"]), float(r["rotated"]))
     a, b = ctx.rules.need("G11", p).meets(share), ctx.rules.need("G11.key", p).meets(key)
-    ev = (f"交流轮岗 {_fmt(r['rotated'])} ÷ 符合条件 {_fmt(r['rotation_eligible'])} = {_fmt(share, vs=ctx.rules.param('G11', p))}%"
-          f"（要求 ≥ {_fmt(ctx.rules.param('G11', p))}%）；其中骨干教师 {_fmt(r['key_rotated'])} 人，占 {_fmt(key, vs=ctx.rules.param('G11.key', p))}%"
-          f"（要求 ≥ {_fmt(ctx.rules.param('G11.key', p))}%）")
+    need, need_key = ctx.rules.param("G11", p), ctx.rules.param("G11.key", p)
+    ev = Say(f"交流轮岗 {_fmt(r['rotated'])} ÷ 符合条件 {_fmt(r['rotation_eligible'])} = {_fmt(share, vs=need)}%"
+             f"（要求 ≥ {_fmt(need)}%）；其中骨干教师 {_fmt(r['key_rotated'])} 人，占 {_fmt(key, vs=need_key)}%（要求 ≥ {_fmt(need_key)}%）",
+             f"rotated {_fmt(r['rotated'])} ÷ eligible {_fmt(r['rotation_eligible'])} = {_fmt(share, vs=need)}% (≥ {_fmt(need)}% required); "
+             f"of them {_fmt(r['key_rotated'])} key teachers, {_fmt(key, vs=need_key)}% (≥ {_fmt(need_key)}% required)")
     if a is None or b is None:
         return Item(NO_DATA, share, ev)
     return Item(MET if a and b else NOT_MET, share, ev)
@@ -288,7 +314,9 @@ def g12(ctx: _Ctx, y: int, p: str) -> Item:
     rule = ctx.rules.need("G12", p)
     ok = rule.meets(v)
     return Item(NO_DATA if ok is None else (MET if ok else NOT_MET), v,
-                f"持证专任教师 {_fmt(lv['certified_teachers'].sum())} ÷ 专任教师 {_fmt(lv['teachers'].sum())} = {_fmt(v, vs=rule.threshold)}%（义务教育阶段）")
+                Say(f"持证专任教师 {_fmt(lv['certified_teachers'].sum())} ÷ 专任教师 {_fmt(lv['teachers'].sum())} = {_fmt(v, vs=rule.threshold)}%（义务教育阶段）",
+                    f"certified full-time teachers {_fmt(lv['certified_teachers'].sum())} ÷ full-time teachers {_fmt(lv['teachers'].sum())} = "
+                    f"{_fmt(v, vs=rule.threshold)}% (compulsory education)"))
 
 
 def g13(ctx: _Ctx, y: int, p: str) -> Item:
@@ -304,8 +332,9 @@ def g13(ctx: _Ctx, y: int, p: str) -> Item:
         rule = ctx.rules.need("G13", p, level)
         oks.append(rule.meets(v))
         worst = v if worst is None or (v is not None and v < worst) else worst
-        parts.append(f"{level} {_fmt(g['entrants_nearby'].sum())}/{_fmt(g['entrants'].sum())} = {_fmt(v, vs=rule.threshold)}%（要求 ≥ {_fmt(rule.threshold)}%）")
-    ev = "城区和镇区公办非寄宿制学校就近划片入学：" + "；".join(parts)
+        figures = f"{_fmt(g['entrants_nearby'].sum())}/{_fmt(g['entrants'].sum())} = {_fmt(v, vs=rule.threshold)}%"
+        parts.append(Say(f"{level} {figures}（要求 ≥ {_fmt(rule.threshold)}%）", f"{term(level)} {figures} (≥ {_fmt(rule.threshold)}% required)"))
+    ev = Say("城区和镇区公办非寄宿制学校就近划片入学：", "entrants to urban and town public day schools admitted in their catchment: ") + join(_SEMI, parts)
     if any(o is None for o in oks):
         return Item(NO_DATA, worst, ev)
     return Item(MET if all(oks) else NOT_MET, worst, ev)
@@ -314,15 +343,18 @@ def g13(ctx: _Ctx, y: int, p: str) -> Item:
 def g14(ctx: _Ctx, y: int, p: str) -> Item:
     r = _row_of(ctx.t["access"], y)
     if r is None:
-        return Item(NO_DATA, evidence="缺少当年招生数据。")
+        return Item(NO_DATA, evidence=Say("缺少当年招生数据。", "This year's admissions data is missing."))
     v = _pct(float(r["quota_allocated"]), float(r["quota_total"]))
     rural_alloc = _pct(float(r["quota_allocated_rural"]), float(r["quota_allocated"]))
     rural_grads = _pct(float(r["junior_graduates_rural"]), float(r["junior_graduates"]))
     rule = ctx.rules.need("G14", p)
     ok = rule.meets(v)
     lean = None if rural_alloc is None or rural_grads is None else exact.compare(rural_alloc, ">=", rural_grads.exact)
-    ev = (f"分配名额 {_fmt(r['quota_allocated'])} ÷ 招生计划 {_fmt(r['quota_total'])} = {_fmt(v, vs=rule.threshold)}%；"
-          f"农村初中获得名额占 {_fmt(rural_alloc, vs=rural_grads)}%，农村毕业生占 {_fmt(rural_grads)}%（{'向农村倾斜' if lean else '未向农村倾斜'}）")
+    ev = Say(f"分配名额 {_fmt(r['quota_allocated'])} ÷ 招生计划 {_fmt(r['quota_total'])} = {_fmt(v, vs=rule.threshold)}%；"
+             f"农村初中获得名额占 {_fmt(rural_alloc, vs=rural_grads)}%，农村毕业生占 {_fmt(rural_grads)}%（{'向农村倾斜' if lean else '未向农村倾斜'}）",
+             f"places allocated {_fmt(r['quota_allocated'])} ÷ enrolment plan {_fmt(r['quota_total'])} = {_fmt(v, vs=rule.threshold)}%; "
+             f"rural junior secondary schools got {_fmt(rural_alloc, vs=rural_grads)}% of the places and have {_fmt(rural_grads)}% of the graduates "
+             f"({'weighted towards rural schools' if lean else 'not weighted towards rural schools'})")
     if ok is None or lean is None:
         return Item(NO_DATA, v, ev)
     return Item(MET if ok and lean else NOT_MET, v, ev)
@@ -331,14 +363,16 @@ def g14(ctx: _Ctx, y: int, p: str) -> Item:
 def g15(ctx: _Ctx, y: int, p: str) -> Item:
     r = _row_of(ctx.t["access"], y)
     if r is None:
-        return Item(NO_DATA, evidence="缺少当年随迁子女数据。")
+        return Item(NO_DATA, evidence=Say("缺少当年随迁子女数据。", "This year's data on migrant children is missing."))
     num = float(r["migrant_in_public"]) + float(r["migrant_in_purchased"])
     v = _pct(num, float(r["migrant_eligible"]))
     rule = ctx.rules.need("G15", p)
     ok = rule.meets(v)
     care = _judged(ctx, y, p, "G15b")
-    ev = (f"公办学校与政府购买服务民办学校就读的随迁子女 {_fmt(num)} ÷ 符合条件 {_fmt(r['migrant_eligible'])} = {_fmt(v, vs=rule.threshold)}%；"
-          f"留守儿童关爱体系：{care.status}。{care.evidence}")
+    ev = Say(f"公办学校与政府购买服务民办学校就读的随迁子女 {_fmt(num)} ÷ 符合条件 {_fmt(r['migrant_eligible'])} = {_fmt(v, vs=rule.threshold)}%；"
+             f"留守儿童关爱体系：{care.status}。",
+             f"migrant children in public schools and in private schools with government-bought places {_fmt(num)} ÷ eligible "
+             f"{_fmt(r['migrant_eligible'])} = {_fmt(v, vs=rule.threshold)}%; care system for left-behind children: {term(care.status)}. ") + care.evidence
     if ok is None:
         return Item(NO_DATA, v, ev)
     status = NOT_MET if (not ok or care.status == NOT_MET) else (PENDING if care.status != MET else MET)
@@ -348,12 +382,15 @@ def g15(ctx: _Ctx, y: int, p: str) -> Item:
 def b1(ctx: _Ctx, y: int, p: str) -> Item:
     cur, prev = _row_of(ctx.t["county_finance"], y), _row_of(ctx.t["county_finance"], y - 1)
     if cur is None or prev is None:
-        return Item(NO_DATA, evidence="需要当年和上一年的教育经费数据才能判断“只增不减”。")
+        return Item(NO_DATA, evidence=Say("需要当年和上一年的教育经费数据才能判断“只增不减”。",
+                                          "This year's and last year's education spending are both needed to tell whether it only rose."))
     rule = ctx.rules.need("B1", p)
-    cols = {"edu_expenditure_yuan": "一般公共预算教育支出", "primary_per_student_yuan": "小学生均", "junior_per_student_yuan": "初中生均"}
+    cols = {"edu_expenditure_yuan": Say("一般公共预算教育支出", "general public budget spending on education"),
+            "primary_per_student_yuan": Say("小学生均", "per primary student"), "junior_per_student_yuan": Say("初中生均", "per junior secondary student")}
     changes = {c: float(cur[c]) - float(prev[c]) for c in cols}
     ok = all(rule.meets(v) for v in changes.values())
-    ev = "；".join(f"{cols[c]} {_fmt(prev[c])} → {_fmt(cur[c])} 元（{'+' if d >= 0 else ''}{_fmt(d)}）" for c, d in changes.items())
+    ev = join(_SEMI, (cols[c] + Say(f" {_fmt(prev[c])} → {_fmt(cur[c])} 元（{'+' if d >= 0 else ''}{_fmt(d)}）",
+                                     f" {_fmt(prev[c])} → {_fmt(cur[c])} yuan ({'+' if d >= 0 else ''}{_fmt(d)})") for c, d in changes.items()))
     return Item(MET if ok else NOT_MET, min(changes.values()), ev)
 
 
@@ -363,32 +400,40 @@ def q1(ctx: _Ctx, y: int, p: str) -> Item:
     years = int(ctx.rules.param("Q1.cohort_years", p))
     junior = int(ctx.t["county"]["junior_years"].iloc[0])
     if years != junior:        # e.g. the national 3-year cohort in a 5-4 county: no such cohort exists
-        return Item(NOT_APPLICABLE, evidence=f"本县初中学制为 {junior} 年，没有 {years} 年的初中队列，这一口径的 {years} 年巩固率不适用；"
-                                             f"巩固率按 {junior} 年队列计算的结果见另一口径。")
+        return Item(NOT_APPLICABLE, evidence=Say(f"本县初中学制为 {junior} 年，没有 {years} 年的初中队列，这一口径的 {years} 年巩固率不适用；"
+                                                 f"巩固率按 {junior} 年队列计算的结果见另一口径。",
+                                                 f"Junior secondary school lasts {junior} years in this county, so there is no {years}-year cohort and "
+                                                 f"this profile's {years}-year retention rate does not apply; the other profile gives the rate for the "
+                                                 f"{junior}-year cohort."))
     c = ctx.t["cohorts"]
     r = c[(c["graduation_year"] == y) & (c["cohort_years"] == years)]
     if r.empty:
-        return Item(NO_DATA, evidence=f"缺少 {y} 年毕业的 {years} 年队列数据。")
+        return Item(NO_DATA, evidence=Say(f"缺少 {y} 年毕业的 {years} 年队列数据。", f"The data of the {years}-year cohort graduating in {y} is missing."))
     r = r.iloc[0]
     den = float(r["entrants"]) - float(r["deaths"])
     v = _pct(float(r["graduates"]) - float(r["transferred_in"]) + float(r["transferred_out"]), den)
     rule = ctx.rules.need("Q1", p)
     ok = rule.meets(v)
-    ev = (f"{years} 年巩固率 =（毕业生 {_fmt(r['graduates'])} − 转入 {_fmt(r['transferred_in'])} + 转出 {_fmt(r['transferred_out'])}）"
-          f" ÷（{int(r['entry_year'])} 年入学 {_fmt(r['entrants'])} − 死亡 {_fmt(r['deaths'])}）= {_fmt(v, vs=rule.threshold)}%")
+    ev = Say(f"{years} 年巩固率 =（毕业生 {_fmt(r['graduates'])} − 转入 {_fmt(r['transferred_in'])} + 转出 {_fmt(r['transferred_out'])}）"
+             f" ÷（{int(r['entry_year'])} 年入学 {_fmt(r['entrants'])} − 死亡 {_fmt(r['deaths'])}）= {_fmt(v, vs=rule.threshold)}%",
+             f"{years}-year retention = (graduates {_fmt(r['graduates'])} − transferred in {_fmt(r['transferred_in'])} + transferred out "
+             f"{_fmt(r['transferred_out'])}) ÷ (entrants in {int(r['entry_year'])} {_fmt(r['entrants'])} − deaths {_fmt(r['deaths'])}) = "
+             f"{_fmt(v, vs=rule.threshold)}%")
     return Item(NO_DATA if ok is None else (MET if ok else NOT_MET), v, ev)
 
 
 def q2(ctx: _Ctx, y: int, p: str) -> Item:
     r = _row_of(ctx.t["disabled_children"], y)
     if r is None:
-        return Item(NO_DATA, evidence="缺少当年残疾儿童少年数据。")
+        return Item(NO_DATA, evidence=Say("缺少当年残疾儿童少年数据。", "This year's data on children with disabilities is missing."))
     enrolled = sum(float(r[c]) for c in ("in_regular_class", "in_special_class", "in_special_school", "home_taught"))
     v = _pct(enrolled, float(r["children_of_age"]))
     rule = ctx.rules.need("Q2", p)
     ok = rule.meets(v)
     return Item(NO_DATA if ok is None else (MET if ok else NOT_MET), v,
-                f"入学（含随班就读、特教班、特教学校、送教上门）{_fmt(enrolled)} ÷ 适龄 {_fmt(r['children_of_age'])} = {_fmt(v, vs=rule.threshold)}%")
+                Say(f"入学（含随班就读、特教班、特教学校、送教上门）{_fmt(enrolled)} ÷ 适龄 {_fmt(r['children_of_age'])} = {_fmt(v, vs=rule.threshold)}%",
+                    f"enrolled (in regular classes, special classes, special schools or taught at home) {_fmt(enrolled)} ÷ of school age "
+                    f"{_fmt(r['children_of_age'])} = {_fmt(v, vs=rule.threshold)}%"))
 
 
 def q4(ctx: _Ctx, y: int, p: str) -> Item:
@@ -407,12 +452,14 @@ def q4(ctx: _Ctx, y: int, p: str) -> Item:
         values.append(v)
         meets.append(rule.meets(v))
         if sid not in rows:
-            details.append(f"无数据：school_finance.csv 中没有该校 {y} 年的经费记录")
+            details.append(Say(f"无数据：school_finance.csv 中没有该校 {y} 年的经费记录", f"no data: school_finance.csv has no {y} row for this school"))
         elif v is None:
-            details.append(f"无数据：公用经费预算为 {_fmt(budget) if not pd.isna(budget) else '空'}、教师培训经费为 "
-                           f"{_fmt(spend) if not pd.isna(spend) else '空'}，无法计算比例")
+            b, s_ = (_fmt(budget) if not pd.isna(budget) else None), (_fmt(spend) if not pd.isna(spend) else None)
+            details.append(Say(f"无数据：公用经费预算为 {b or '空'}、教师培训经费为 {s_ or '空'}，无法计算比例",
+                               f"no data: the public funds budget is {b or 'blank'} and training spending {s_ or 'blank'}, so no share can be computed"))
         else:
-            details.append(f"教师培训经费 {_fmt(spend)} 元 ÷ 公用经费预算 {_fmt(budget)} 元 = {_fmt(v, vs=rule.threshold)}%")
+            details.append(Say(f"教师培训经费 {_fmt(spend)} 元 ÷ 公用经费预算 {_fmt(budget)} 元 = {_fmt(v, vs=rule.threshold)}%",
+                               f"teacher training {_fmt(spend)} yuan ÷ public funds budget {_fmt(budget)} yuan = {_fmt(v, vs=rule.threshold)}%"))
     return _per_school(_checks(ctx, y, p, "Q4", sids, values, rule.threshold, meets, details))
 
 
@@ -420,14 +467,18 @@ def q9(ctx: _Ctx, y: int, p: str) -> Item:
     qm = ctx.t["quality_monitoring"]
     done = qm[qm["year"] <= y]
     if done.empty:
-        return Item(NO_DATA, evidence="截至当年尚无国家义务教育质量监测结果。")
+        return Item(NO_DATA, evidence=Say("截至当年尚无国家义务教育质量监测结果。", "No national compulsory-education quality monitoring result yet."))
     last = int(done["year"].max())
     g = done[done["year"] == last]
     lvl_rule, diff_rule = ctx.rules.need("Q9", p), ctx.rules.need("Q9.diff", p)
-    bad = [f"{r.subject}{r.grade}年级（{r.level_reached}级，差异率 {_fmt(r.school_diff_rate)}）" for r in g.itertuples(index=False)
-           if not (lvl_rule.meets(_ROMAN[r.level_reached]) and diff_rule.meets(float(r.school_diff_rate)))]
-    ev = f"采用 {last} 年监测结果（{len(g)} 个科目年级）" + (f"；未达要求：{'、'.join(bad)}" if bad else
-         f"：全部达到{_LEVEL_NAME.get(int(lvl_rule.threshold), lvl_rule.threshold)}级以上且校际差异率低于 {_fmt(diff_rule.threshold)}")
+    bad = [Say(f"{r.subject}{r.grade}年级（{r.level_reached}级，差异率 {_fmt(r.school_diff_rate)}）",
+               f"{term(r.subject)}, grade {r.grade} (level {r.level_reached}, difference rate {_fmt(r.school_diff_rate)})")
+           for r in g.itertuples(index=False) if not (lvl_rule.meets(_ROMAN[r.level_reached]) and diff_rule.meets(float(r.school_diff_rate)))]
+    level = _LEVEL_NAME.get(int(lvl_rule.threshold), lvl_rule.threshold)
+    ev = Say(f"采用 {last} 年监测结果（{len(g)} 个科目年级）", f"the {last} monitoring results ({len(g)} subject-grades)") + (
+        Say("；未达要求：", "; not met: ") + join(Say("、", ", "), bad) if bad else
+        Say(f"：全部达到{level}级以上且校际差异率低于 {_fmt(diff_rule.threshold)}",
+            f": all at level {level} or above, with a difference rate between schools below {_fmt(diff_rule.threshold)}"))
     return Item(NOT_MET if bad else MET, float(min(_ROMAN[v] for v in g["level_reached"])), ev)
 
 
@@ -448,7 +499,7 @@ def s1(ctx: _Ctx, y: int, p: str) -> Item:
     g = sv[sv["year"] == y]
     n, k = int(g["responded"].sum()), int(g["satisfied"].sum())
     if not n:
-        return Item(NO_DATA, evidence="当年没有社会认可度调查数据。")
+        return Item(NO_DATA, evidence=Say("当年没有社会认可度调查数据。", "No public-recognition survey this year."))
     rule = ctx.rules.need("S1", p)
     conf = ctx.rules.param("S1.confidence", p)
     lo, hi = wilson(k, n, conf)
@@ -456,9 +507,12 @@ def s1(ctx: _Ctx, y: int, p: str) -> Item:
     # the method's rule is the plain rate against the threshold; the interval is context, never the verdict
     status = MET if rule.meets(v) else NOT_MET
     straddles = rule.meets(hi * 100) and not rule.meets(lo * 100)
-    ev = (f"满意 {k:,} ÷ 有效问卷 {n:,} = {_fmt(v, vs=rule.threshold)}%（按办法以满意率本身判定）；"
-          f"供参考：{conf:.0%} 置信区间 {lo * 100:.1f}%–{hi * 100:.1f}%（抽样 {int(g['sampled'].sum()):,} 人，{len(g)} 个群体）"
-          + ("，区间跨过阈值，抽样误差可能改变结论" if straddles else ""))
+    ev = Say(f"满意 {k:,} ÷ 有效问卷 {n:,} = {_fmt(v, vs=rule.threshold)}%（按办法以满意率本身判定）；"
+             f"供参考：{conf:.0%} 置信区间 {lo * 100:.1f}%–{hi * 100:.1f}%（抽样 {int(g['sampled'].sum()):,} 人，{len(g)} 个群体）"
+             + ("，区间跨过阈值，抽样误差可能改变结论" if straddles else ""),
+             f"satisfied {k:,} ÷ valid questionnaires {n:,} = {_fmt(v, vs=rule.threshold)}% (judged on the rate itself, as the method says); "
+             f"for reference: {conf:.0%} confidence interval {lo * 100:.1f}%–{hi * 100:.1f}% ({int(g['sampled'].sum()):,} sampled, {len(g)} groups)"
+             + (", the interval crosses the threshold, so sampling error could change the verdict" if straddles else ""))
     return Item(status, v, ev)
 
 
@@ -490,10 +544,10 @@ def county_items(t: dict, rules: Rules, years: list[int]) -> tuple[pd.DataFrame,
                 else:
                     res = fn(ctx, y, p)
                 if item.startswith("V") and res.status == NOT_MET:
-                    res.evidence = "触发一票否决：" + res.evidence
+                    res.evidence = Say("触发一票否决：", "Veto triggered: ") + res.evidence
                 rows.append(dict(year=y, profile=p, part=PART_OF[item[0]], item_id=item, name=rule.name, value=res.value,
                                  threshold=rule.threshold if len(level_rules) == 1 else None, requirement=_req(level_rules), unit=rule.unit, status=res.status,
-                                 evidence=res.evidence, evidence_url=res.evidence_url, label=rule.label, source=rule.source))
+                                 evidence=res.evidence.zh, evidence_en=res.evidence.en, evidence_url=res.evidence_url, label=rule.label, source=rule.source))
                 if res.checks is not None and not res.checks.empty:
                     checks.append(((y, p, item), res.checks))
     checks.sort(key=lambda c: c[0])     # the output's order (year, profile, item), so its final sort moves nothing

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..i18n import Say
+
 PROFILE = "county"
 NO_LEDGER, OVERDUE, DONE_TOO_EARLY, CLOSABLE, ON_TRACK = "未建台账", "逾期", "已销号但未达标", "可销号", "正常"
 _KEY = ["school_id", "level", "item_id"]
@@ -95,26 +97,28 @@ def checks(tables: dict, outputs: dict, year: int) -> pd.DataFrame:
         done = r["status"] == "已完成"
         overdue = (not done) and str(r["due"]) < today
         if done and failing_now:
-            check, detail = DONE_TOO_EARLY, f"已于 {r['done_on']} 销号，但 {year} 年数据仍未达标"
+            check, detail = DONE_TOO_EARLY, Say(f"已于 {r['done_on']} 销号，但 {year} 年数据仍未达标",
+                                                f"closed on {r['done_on']}, but the {year} data still does not meet it")
         elif not done and failing_now is False and in_data:
-            check, detail = CLOSABLE, f"{year} 年数据已达标，可以销号"
+            check, detail = CLOSABLE, Say(f"{year} 年数据已达标，可以销号", f"the {year} data meets it: the item can be closed")
         elif overdue:
-            check, detail = OVERDUE, f"完成时限 {r['due']} 已过（截至 {today}），仍未完成"
+            check, detail = OVERDUE, Say(f"完成时限 {r['due']} 已过（截至 {today}），仍未完成", f"due {r['due']}, past (as of {today}), not done")
         else:
-            check, detail = ON_TRACK, "已完成" if done else f"整改中，时限 {r['due']}"
+            check, detail = ON_TRACK, Say("已完成", "done") if done else Say(f"整改中，时限 {r['due']}", f"in progress, due {r['due']}")
         rows.append(dict(year=year, check=check, item_no=r["item_no"], school_id=sid, town=r["town"], level=r["level"],
                          item_id=r["item_id"], status=r["status"], due=str(r["due"]), departments=r["departments"],
-                         gap_now=gap, gap_unit=r["gap_unit"] if isinstance(r["gap_unit"], str) else "", detail=detail))
+                         gap_now=gap, gap_unit=r["gap_unit"] if isinstance(r["gap_unit"], str) else "", detail=detail.zh, detail_en=detail.en))
     for k, g in now.items():
         if k in covered:
             continue
         sid, level, item = k
         rows.append(dict(year=year, check=NO_LEDGER, item_no=None, school_id=sid, town=towns.get(sid, ""), level=level, item_id=item,
                          status=None, due=None, departments=None, gap_now=g["gap"], gap_unit=g["gap_unit"] or "",
-                         detail=f"{year} 年未达标，尚未列入整改台账（可用 junheng ledger 起草）"))
+                         detail=f"{year} 年未达标，尚未列入整改台账（可用 junheng ledger 起草）",
+                         detail_en=f"not met in {year}, and not yet in the remediation ledger (junheng ledger drafts the item)"))
     order = {OVERDUE: 0, DONE_TOO_EARLY: 1, NO_LEDGER: 2, CLOSABLE: 3, ON_TRACK: 4}
     out = pd.DataFrame(rows, columns=["year", "check", "item_no", "school_id", "town", "level", "item_id", "status", "due",
-                                      "departments", "gap_now", "gap_unit", "detail"])
+                                      "departments", "gap_now", "gap_unit", "detail", "detail_en"])
     return out.assign(_o=out["check"].map(order)).sort_values(["_o", "town", "school_id", "item_id"], kind="stable").drop(columns="_o")
 
 
@@ -135,7 +139,9 @@ def watch(tables: dict, outputs: dict) -> pd.DataFrame:
     for r, n, pv in zip(si[flag].itertuples(index=False), run[flag], prev_value[flag]):
         rows.append(dict(year=int(r.year), kind="学校指标", town=towns.get(r.school_id, ""), school_id=r.school_id, level=r.level,
                          item_id=r.indicator_id, years_failing=int(n), gaps_open=None, gaps_closed=None, rank=None,
-                         reason=f"{r.indicator_id} 连续 {int(n)} 年未达标，{r.year} 年 {r.value:.2f} 不高于上一年 {pv:.2f}（阈值 {r.threshold:g}）"))
+                         reason=f"{r.indicator_id} 连续 {int(n)} 年未达标，{r.year} 年 {r.value:.2f} 不高于上一年 {pv:.2f}（阈值 {r.threshold:g}）",
+                         reason_en=f"{r.indicator_id} below its threshold {int(n)} years running; {r.value:.2f} in {r.year}, no higher than "
+                                   f"{pv:.2f} the year before (threshold {r.threshold:g})"))
     years = sorted(si["year"].unique())
     key = ["school_id", "level", "indicator_id"]
     all_towns = sorted(tables["towns"]["town_name"]) if "towns" in tables else sorted(set(towns.values()))
@@ -155,6 +161,7 @@ def watch(tables: dict, outputs: dict) -> pd.DataFrame:
             if c != last:
                 rank, last = i, c
             rows.append(dict(year=int(y1), kind="镇街", town=t, school_id=None, level=None, item_id=None, years_failing=None,
-                             gaps_open=o, gaps_closed=c, rank=rank, reason=f"{y1} 年消除 {c} 个学校指标缺口，尚余 {o} 个"))
+                             gaps_open=o, gaps_closed=c, rank=rank, reason=f"{y1} 年消除 {c} 个学校指标缺口，尚余 {o} 个",
+                             reason_en=f"{c} school indicator gap{'' if c == 1 else 's'} closed in {y1}, {o} still open"))
     return pd.DataFrame(rows, columns=["year", "kind", "town", "school_id", "level", "item_id", "years_failing", "gaps_open",
-                                       "gaps_closed", "rank", "reason"])
+                                       "gaps_closed", "rank", "reason", "reason_en"])

@@ -15,6 +15,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
+from ..i18n import Say, split
 from . import exact
 from .rules import PROFILES, Rules
 
@@ -51,11 +52,15 @@ def units(t: dict, rules: Rules, profile: str) -> tuple[pd.DataFrame, pd.DataFra
     small_tp = (lv["school_type"] == "教学点") & (lv["students"] < cutoff) & lv["level"].isin(LEVELS)
     empty = (lv["students"] == 0) & lv["level"].isin(LEVELS) & ~special & ~small_tp
     sp = lv[special].groupby(["year", "school_id"], as_index=False)["students"].sum()
-    left_out = [sp.assign(level="特殊教育", reason="特殊教育学校不参加资源配置评估")]
+    left_out = [sp.assign(level="特殊教育", reason="特殊教育学校不参加资源配置评估",
+                          reason_en="special education schools are not assessed on resource allocation")]
     tp = lv[small_tp][["year", "school_id", "level", "students"]]
-    left_out.append(tp.assign(reason=[f"教学点在校生 {n} 人，少于 {cutoff:g} 人，不纳入资源配置计算" for n in tp["students"]]))
-    left_out.append(lv[empty][["year", "school_id", "level", "students"]].assign(reason="该学段当年无在校生"))
-    lo = pd.concat(left_out, ignore_index=True)[["year", "school_id", "level", "students", "reason"]]
+    left_out.append(tp.assign(**split([Say(f"教学点在校生 {n} 人，少于 {cutoff:g} 人，不纳入资源配置计算",
+                                           f"a teaching point with {n} students, fewer than {cutoff:g}: left out of the calculation")
+                                       for n in tp["students"]], "reason")))
+    left_out.append(lv[empty][["year", "school_id", "level", "students"]].assign(reason="该学段当年无在校生",
+                                                                                  reason_en="no students at this level this year"))
+    lo = pd.concat(left_out, ignore_index=True)[["year", "school_id", "level", "students", "reason", "reason_en"]]
     u = lv[lv["level"].isin(LEVELS) & ~special & ~small_tp & ~empty].copy()
     fac = t["school_facilities"].drop(columns="_row")
     u = u.merge(fac, on=["year", "school_id"], how="left", validate="many_to_one")
@@ -142,19 +147,24 @@ def gap(indicator: str, value: float, threshold: float, students: int) -> float:
     return (threshold - value) * students
 
 
-def unit_verdict(met: dict[str, bool], ratios: dict[str, float], min_met: float, floor: float) -> tuple[int, bool, str]:
+def unit_verdict(met: dict[str, bool], ratios: dict[str, float], min_met: float, floor: float) -> tuple[int, bool, Say]:
     """The per-unit rule: at least `min_met` indicators met, and every one not met at least `floor` of its threshold."""
     n = sum(met.values())
     failing = [k for k, ok in met.items() if not ok]
     above_floor = all(exact.compare(ratios[k], ">=", floor) for k in failing)
     meets = n >= min_met and above_floor
-    if meets:
-        reason = f"{len(met)} 项全部达标" if not failing else f"{n} 项达标，未达标的 {'、'.join(failing)} 不低于阈值的 {floor:.0%}"
+    if meets and not failing:
+        reason = Say(f"{len(met)} 项全部达标", f"all {len(met)} met")
+    elif meets:
+        reason = Say(f"{n} 项达标，未达标的 {'、'.join(failing)} 不低于阈值的 {floor:.0%}",
+                     f"{n} met; {', '.join(failing)}, not met, {'is' if len(failing) == 1 else 'are'} at least {floor:.0%} of the threshold")
     elif n < min_met:
-        reason = f"仅 {n} 项达标（要求至少 {min_met:g} 项）：{'、'.join(failing)} 未达标"
+        reason = Say(f"仅 {n} 项达标（要求至少 {min_met:g} 项）：{'、'.join(failing)} 未达标",
+                     f"only {n} met (at least {min_met:g} required): {', '.join(failing)} not met")
     else:
         low = [k for k in failing if not exact.compare(ratios[k], ">=", floor)]
-        reason = f"{n} 项达标，但 {'、'.join(low)} 低于阈值的 {floor:.0%}"
+        reason = Say(f"{n} 项达标，但 {'、'.join(low)} 低于阈值的 {floor:.0%}",
+                     f"{n} met, but {', '.join(low)} {'is' if len(low) == 1 else 'are'} below {floor:.0%} of the threshold")
     return n, meets, reason
 
 
@@ -235,7 +245,7 @@ def school_indicators(t: dict, rules: Rules, ex: Exact | None = None) -> tuple[p
         keys = wide_met.index
         verdicts.append(pd.DataFrame(dict(year=keys.get_level_values(0).astype(int), profile=profile,
                                           school_id=keys.get_level_values(1), level=keys.get_level_values(2),
-                                          indicators_met=n_met, meets=meets, failing=failing, reason=reasons)))
+                                          indicators_met=n_met, meets=meets, failing=failing, **split(reasons, "reason"))))
     cols = ["year", "profile", "school_id", "level", "indicator_id", "value", "threshold", "meets", "gap", "gap_unit", "ratio", "students"]
     return (pd.concat(longs, ignore_index=True)[cols], pd.concat(verdicts, ignore_index=True),
             pd.concat(all_units, ignore_index=True), pd.concat(all_out, ignore_index=True))

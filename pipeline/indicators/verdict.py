@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..i18n import Say, join, term
 from . import exact
 from .county import MET, NO_DATA, NOT_APPLICABLE, NOT_MET, PENDING
 from .rules import PROFILES
 
 PARTS = ("资源配置", "政府保障程度", "教育质量", "社会认可度", "一票否决")
 WHOLE = "总体"
+_SEMI = Say("；", "; ")
 
 
 def _combine(statuses: list[str]) -> str:
@@ -34,33 +36,37 @@ def verdicts(school_verdicts: pd.DataFrame, balance: pd.DataFrame, items: pd.Dat
             sv = school_verdicts[(school_verdicts["year"] == y) & (school_verdicts["profile"] == p)]
             bl = balance[(balance["year"] == y) & (balance["profile"] == p)]
             it = items[(items["year"] == y) & (items["profile"] == p)]
-            reasons: dict[str, list[str]] = {k: [] for k in PARTS}
+            reasons: dict[str, list[Say]] = {k: [] for k in PARTS}
             st: dict[str, str] = {}
             # 资源配置: every unit, every CV
             failing = sv[~sv["meets"]]
             for r in failing.itertuples(index=False):
-                reasons["资源配置"].append(f"{names.get(r.school_id, r.school_id)}（{r.level}）：{r.reason}")
+                name = names.get(r.school_id, r.school_id)
+                reasons["资源配置"].append(Say(f"{name}（{r.level}）：{r.reason}", f"{name} ({term(r.level)}): {r.reason_en}"))
             for r in bl[bl["status"] != MET].itertuples(index=False):
-                cv = "无法计算" if pd.isna(r.cv) else exact.shown(r.cv, r.threshold, 3)
-                reasons["资源配置"].append(f"{r.level} {r.indicator_id} 差异系数 {cv}（上限 {r.threshold:.2f}）")
+                cv = Say("无法计算", "cannot be computed") if pd.isna(r.cv) else Say.same(exact.shown(r.cv, r.threshold, 3))
+                reasons["资源配置"].append(Say(f"{r.level} {r.indicator_id} 差异系数 {cv.zh}（上限 {r.threshold:.2f}）",
+                                             f"{term(r.level)} {r.indicator_id} CV {cv.en} (limit {r.threshold:.2f})"))
             st["资源配置"] = NO_DATA if sv.empty else _combine(
                 [MET if m else NOT_MET for m in sv["meets"]] + list(bl["status"].replace({NO_DATA: PENDING})))
             for part in ("政府保障程度", "教育质量", "社会认可度"):
                 g = it[it["part"] == part]
                 st[part] = _combine(list(g["status"]))
                 for r in g[~g["status"].isin([MET, NOT_APPLICABLE])].itertuples(index=False):
-                    reasons[part].append(f"{r.item_id} {r.name}：{r.status}")
+                    reasons[part].append(Say(f"{r.item_id} {r.name}：{r.status}", f"{r.item_id} {term(r.name)}: {term(r.status)}"))
             v = it[it["part"] == "一票否决"]
             s1 = it[it["item_id"] == "S1"]
             veto_statuses = list(v["status"]) + [MET if s != NOT_MET else NOT_MET for s in s1["status"]]
             st["一票否决"] = _combine(veto_statuses)
             for r in v[v["status"] != MET].itertuples(index=False):
-                reasons["一票否决"].append(f"{r.item_id} {r.name}：{'触发' if r.status == NOT_MET else r.status}")
+                status = "触发" if r.status == NOT_MET else r.status
+                reasons["一票否决"].append(Say(f"{r.item_id} {r.name}：{status}", f"{r.item_id} {term(r.name)}: {term(status)}"))
             if (s1["status"] == NOT_MET).any():
-                reasons["一票否决"].append("社会认可度未达标（一票否决）")
+                reasons["一票否决"].append(Say("社会认可度未达标（一票否决）", "public recognition not met (a veto)"))
             for part in PARTS:
-                rows.append(dict(year=y, profile=p, part=part, status=st[part], reasons="；".join(reasons[part])))
+                why = join(_SEMI, reasons[part])
+                rows.append(dict(year=y, profile=p, part=part, status=st[part], reasons=why.zh, reasons_en=why.en))
             whole = _combine([st[k] for k in PARTS])
-            why = "；".join(f"{k}{st[k]}" for k in PARTS if st[k] != MET)
-            rows.append(dict(year=y, profile=p, part=WHOLE, status=whole, reasons=why))
+            why = join(_SEMI, (Say(f"{k}{st[k]}", f"{term(k)}: {term(st[k])}") for k in PARTS if st[k] != MET))
+            rows.append(dict(year=y, profile=p, part=WHOLE, status=whole, reasons=why.zh, reasons_en=why.en))
     return pd.DataFrame(rows)

@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 
 from .. import inert
 from ..indicators import exact
-from .i18n import term
+from ..i18n import term
 
 FONT = "system-ui, PingFang SC, Microsoft YaHei, Noto Sans CJK SC, sans-serif"
 # Pass, fail and pending (the same three as --jh-ok/--jh-bad/--jh-wait in junheng.css): blue, red and grey, each

@@ -23,7 +23,7 @@ from openpyxl.cell.cell import TYPE_STRING
 from .. import inert
 from ..compute import OUTPUTS, arrow_schema, output_schema
 from ..schemas import TABLES, load
-from .i18n import column_title_en, table_title_en
+from ..i18n import column_title_en, table_title_en
 
 NOTE_COL = "illustrative_note"
 NOTE = "示例数据（虚构，仅用于演示）"

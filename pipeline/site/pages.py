@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections import defaultdict
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
@@ -25,7 +26,7 @@ from ..indicators.rules import PROFILE_ZH
 from ..schemas import TABLES, load
 from . import charts, downloads
 from .context import SiteState
-from .i18n import CJK, glossary, phrase, term
+from ..i18n import CJK, glossary, phrase, term
 
 def plain(text: str) -> str:
     """A title Material can print unescaped (inert.title)."""
@@ -115,7 +116,8 @@ class Site:
     def __init__(self, state: SiteState, pool=None, font_dir=None, lang: str = "zh"):
         self.s = state
         self.lang = lang
-        self.t, self.o, self.meta = state.tables, state.outputs, state.meta
+        self.t, self.meta = state.tables, state.meta
+        self.o = {k: _in_english(df) for k, df in state.outputs.items()} if lang == "en" else state.outputs
         self.years = sorted(int(y) for y in self.t["school_levels"]["year"].unique())
         self.year = self.years[-1] if self.years else None
         self.schools = self.t["schools"].set_index("school_id")
@@ -125,7 +127,7 @@ class Site:
         self.pages: dict[str, str] = {}
         self.env = Environment(loader=FileSystemLoader(TEMPLATES / "en" if lang == "en" else TEMPLATES), autoescape=True, undefined=StrictUndefined,
                                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, finalize=md)
-        self.env.filters.update(md=md, num=num, join=_join, term=lambda s: _marked(term(s, lang), lang),
+        self.env.filters.update(md=md, num=num, join=_join, term=lambda s: _marked(term(s, lang), lang), text=lambda s: _marked(s, lang),
                                 phrase=lambda s: _marked(phrase(s, lang), lang))
         self.P = params(state.tables["standards"])
         en = lang == "en"
@@ -209,28 +211,7 @@ class Site:
         self.render("index.md", "home.md.j2", self.tr(f"{self.meta['county']}义务教育优质均衡发展监测",
                                                       f"{self.meta['county']}: monitoring high-quality balanced compulsory education"),
                     ledger=self.ledger_counts(), parts=parts, links=links, verdicts=verdicts, units_met=int(latest["meets"].sum()),
-                    units=len(latest), milestones=ms.to_dict("records"),
-                    reasons=self.reasons_en(self.year) if self.lang == "en" else None)
-
-    def reasons_en(self, year: int) -> dict:
-        """Why each part of each profile is not met, in English, from the same outputs the Chinese reasons come from."""
-        from ..indicators.county import MET, NOT_APPLICABLE
-
-        sv, b, ci = self.o["school_verdicts"], self.o["balance"], self.o["county_items"]
-        names = self.schools["school_name"].to_dict()
-        out = {}
-        for p in PROFILE_ZH:
-            r: dict[str, list[str]] = defaultdict(list)
-            for u in sv[(sv["year"] == year) & (sv["profile"] == p) & ~sv["meets"]].itertuples():
-                r["资源配置"].append(f"{names.get(u.school_id, u.school_id)} ({term(u.level)}): {u.indicators_met} of 7 met, "
-                                    f"below: {u.failing or '—'}")
-            for c in b[(b["year"] == year) & (b["profile"] == p) & (b["status"] != MET)].itertuples():
-                cv = "cannot be computed" if pd.isna(c.cv) else exact.shown(c.cv, c.threshold, 3)
-                r["资源配置"].append(f"{term(c.level)} {c.indicator_id} CV {cv} (limit {c.threshold:.2f})")
-            for i in ci[(ci["year"] == year) & (ci["profile"] == p) & ~ci["status"].isin([MET, NOT_APPLICABLE])].itertuples():
-                r[i.part].append(f"{i.item_id} {term(i.name)}: {term('触发' if i.part == '一票否决' and i.status == '未达标' else i.status)}")
-            out[p] = {k: "; ".join(v) for k, v in r.items()}
-        return out
+                    units=len(latest), milestones=ms.to_dict("records"))
 
     def resources(self) -> None:
         b = self.o["balance"]
@@ -254,8 +235,6 @@ class Site:
         ex = self.o["exclusions"]
         ex = ex[(ex["year"] == self.year) & (ex["profile"] == "national")].copy()
         ex["school_name"] = ex["school_id"].map(self.schools["school_name"])
-        if self.lang == "en":
-            ex["reason"] = [_exclusion_en(r, self.P["tp_cutoff"]) for r in ex.to_dict("records")]
         self.render("resources/index.md", "resources.md.j2", self.tr("资源配置", "Resource allocation"), latest=latest.to_dict("records"), by_year=by_year.to_dict("records"),
                     cv_charts=cvs, exclusions=ex.to_dict("records"))
 
@@ -339,7 +318,7 @@ class Site:
             facts = sorted(lv_of(sid), key=lambda r: ("小学", "初中", "高中", "特殊教育").index(r["level"]))
             my_checks = checks_of(sid)
             my_rooms = rooms_of(sid)
-            left = [dict(e, reason=_exclusion_en(e, self.P["tp_cutoff"])) for e in ex_of(sid)] if self.lang == "en" else ex_of(sid)
+            left = ex_of(sid)
             items = ledger_of(sid)
             self.render(f"schools/{sid}.md", "school.md.j2", s["school_name"], sid=sid, s=s.to_dict(), parts=parts, facts=facts, checks=my_checks,
                         ledger=items,
@@ -387,8 +366,7 @@ class Site:
         checks = checks[checks["item_id"].isin(ids)]
         vetoes = {p: self.items(self.year, "一票否决")[lambda d: d["profile"] == p].to_dict("records") for p in PROFILE_ZH} if part == "政府保障程度" else None
         self.render(path, "part.md.j2", title, part=part, title=title, items=items, history=history, checks=checks.to_dict("records"),
-                    vetoes=vetoes, verdicts={p: self.verdict(self.year, p) for p in PROFILE_ZH},
-                    reasons=self.reasons_en(self.year) if self.lang == "en" else None)
+                    vetoes=vetoes, verdicts={p: self.verdict(self.year, p) for p in PROFILE_ZH})
 
     def satisfaction(self) -> None:
         ci = self.o["county_items"]
@@ -491,7 +469,7 @@ class Site:
     def downloads_en(self) -> None:
         """The English downloads page: the Chinese site's files (one set for both), titled and described in English."""
         from ..compute import OUTPUTS
-        from .i18n import column_title_en, table_title_en
+        from ..i18n import column_title_en, table_title_en
 
         listing, dictionary = [], []
         for kind, names, frames in (("inputs", TABLES, self.t), ("outputs", OUTPUTS, self.o)):
@@ -608,22 +586,29 @@ def _records_by_school(df: pd.DataFrame):
     return lambda sid: groups.get(sid, [])
 
 
+_C = "\u3400-\u9fff\u3000-\u303f\uff00-\uffef"
+# a run of Chinese: from a Chinese character to the last one reachable through figures, spaces, punctuation and item ids
+# such as G1 (an English word ends it)
+_RUN = re.compile(rf"[{_C}](?:(?:[^A-Za-z{_C}]|[A-Z]\d+[a-z]?)*?[{_C}])*")
+
+
 def _marked(text, lang: str):
-    """On an English page, text left in Chinese (a name, the county's own wording) is marked as Chinese for screen
-    readers and browsers (lang="zh-CN"); everything else as it is."""
-    if lang == "en" and isinstance(text, str) and CJK.search(text):
-        return Markup('<span lang="zh-CN">') + md(text) + Markup("</span>")
-    return text
+    """On an English page, each run of text left in Chinese (a name, the county's own wording, quoted inside an English
+    sentence or standing alone) is marked as Chinese for screen readers and browsers (lang="zh-CN"); the rest as it is."""
+    if lang != "en" or not isinstance(text, str) or not CJK.search(text):
+        return text
+    out, at = [], 0
+    for m in _RUN.finditer(text):
+        out += [md(text[at:m.start()]), Markup('<span lang="zh-CN">') + md(m.group()) + Markup("</span>")]
+        at = m.end()
+    return Markup("").join([*out, md(text[at:])])
 
 
-def _exclusion_en(r: dict, cutoff: str) -> str:
-    """Why a unit is left out of the resource calculation, in English, from the row's level and students (the three
-    cases of indicators.resources: a special school, a level with no students, a small teaching point)."""
-    if r["level"] == "特殊教育":
-        return "special education schools are not assessed on resource allocation"
-    if not r["students"]:
-        return "no students at this level this year"
-    return f"a teaching point with {r['students']} students, fewer than {cutoff}: left out of the calculation"
+def _in_english(df: pd.DataFrame) -> pd.DataFrame:
+    """An output table as the English pages read it: each generated sentence column (evidence, detail, reason…) is its
+    `_en` twin, written beside it by the indicator that made it."""
+    twins = {c[:-3]: df[c] for c in df.columns if c.endswith("_en") and c[:-3] in df.columns}
+    return df.assign(**twins) if twins else df
 
 
 def _trend_summary(hist: pd.DataFrame, year: int, lang: str = "zh") -> str:

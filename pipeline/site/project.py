@@ -138,7 +138,7 @@ def _chart_texts(state: SiteState) -> list[str]:
             if df[col].dtype == object or str(df[col].dtype) in ("string", "str"):
                 texts.extend(v for v in map(str, df[col].dropna().unique()) if len(v) <= 40)   # no chart shows long text
     texts += [p.read_text(encoding="utf-8") for p in sorted([*HERE.glob("*.py"), *HERE.parent.glob("indicators/*.py"),
-                                                             HERE / "i18n" / "glossary.csv"])]
+                                                             HERE.parent / "i18n" / "glossary.csv"])]
     return texts
 
 

@@ -1,4 +1,4 @@
-"""The site's languages: Chinese at the root, English under /en/.
+"""The languages: Chinese at the root, English under /en/.
 
 Every English string lives in this repository (no machine translation at build time): the English page templates
 (templates/en/), the English words the page code writes (WORDS below, and the `en=` side of each `Site.tr` call), and
@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import functools
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -69,3 +70,38 @@ def phrase(text, lang: str = "en"):
     for zh, kind in words:
         out = out.replace(zh, (" " if kind == "unit" else "") + _terms()[zh])    # a unit follows its figure: "45 people"
     return text if CJK.search(out) else out.replace("  ", " ").strip()
+
+
+@dataclass(frozen=True)
+class Say:
+    """A generated sentence in Chinese and English, both written where it is made (indicators/*.py), so the outputs keep
+    both (a column and its `_en` twin) and each page and download reads its own language. Data text inside it (names,
+    the county's own wording) is the same on both sides. `+` joins sentences; a plain str joins as itself."""
+    zh: str
+    en: str
+
+    @classmethod
+    def same(cls, text) -> "Say":
+        """Text that reads the same in both languages: a figure, a name, data as written."""
+        return cls(str(text), str(text))
+
+    def __add__(self, other) -> "Say":
+        o = other if isinstance(other, Say) else Say.same(other)
+        return Say(self.zh + o.zh, self.en + o.en)
+
+    def __radd__(self, other) -> "Say":
+        return Say.same(other) + self
+
+    def __bool__(self) -> bool:
+        return bool(self.zh or self.en)
+
+
+def join(sep: Say, parts) -> Say:
+    """The parts joined by sep in each language (sep: a Say, e.g. Say("；", "; "))."""
+    parts = list(parts)
+    return Say(sep.zh.join(p.zh for p in parts), sep.en.join(p.en for p in parts))
+
+
+def split(items, column: str) -> dict:
+    """{column: [zh…], column_en: [en…]} of a list of Say, for a table's two columns."""
+    return {column: [s.zh for s in items], column + "_en": [s.en for s in items]}
