@@ -23,10 +23,11 @@ import pandas as pd
 
 from . import inert, schemas
 from .diff import DiffError, checkout_data, cv_moves, verdict_flips
+from .i18n import Say
 from .indicators.rules import PROFILE_ZH
 
 KEY_TABLES = ("verdict", "county_items", "balance", "school_verdicts")     # the outputs archived as CSV
-_VERSION = "archive-1"       # bump when the archived files' layout changes
+_VERSION = "archive-2"       # bump when the archived files' layout changes
 
 
 @dataclass
@@ -36,7 +37,7 @@ class Release:
     data_year: int
     summary: str
     commit: str | None = None              # its recorded commit, else the first whose releases.csv lists it
-    problem: str | None = None             # why it could not be rebuilt (Chinese), or None
+    problem: Say | None = None             # why it could not be rebuilt, or None
     files: dict[str, bytes] = field(default_factory=dict)        # its downloads, by file name
     outputs: dict[str, pd.DataFrame] = field(default_factory=dict)
 
@@ -46,17 +47,18 @@ def _git(args: list[str], cwd: Path) -> str | None:
     return r.stdout.decode("utf-8", "replace") if r.returncode == 0 else None
 
 
-def first_commits(data_dir: Path, releases_file: Path) -> tuple[dict[str, str], str | None]:
+def first_commits(data_dir: Path, releases_file: Path) -> tuple[dict[str, str], Say | None]:
     """{release: the first commit whose releases.csv lists it}, and a reason when there is no history to read."""
     data_dir = data_dir.resolve()
     top = _git(["rev-parse", "--show-toplevel"], data_dir)
     if top is None:
-        return {}, "数据文件夹不在 git 仓库中，没有可以重建的历史版本。"
+        return {}, Say("数据文件夹不在 git 仓库中，没有可以重建的历史版本。",
+                       "The data folder is not in a git repository, so there is no history to rebuild releases from.")
     top_dir = Path(top.strip())
     try:
         rel = releases_file.resolve().relative_to(top_dir).as_posix()
     except ValueError:
-        return {}, "releases.csv 不在数据文件夹的 git 仓库中。"
+        return {}, Say("releases.csv 不在数据文件夹的 git 仓库中。", "releases.csv is not in the data folder's git repository.")
     log = _git(["log", "--reverse", "--format=%H", "--", rel], top_dir) or ""
     found: dict[str, str] = {}
     for commit in log.split():
@@ -107,7 +109,10 @@ def _files(r: Release, v, outputs: dict[str, pd.DataFrame]) -> dict[str, bytes]:
     note = ("示例数据：本数据包中的学校、数字和认定结果均为虚构，仅用于演示，不代表任何真实学校或部门。\n\n" if illustrative else "")
     readme = (f"# {desc.get('title', '')} 版本 {r.release}\n\n{note}"
               f"{r.released_on} 发布，包含截至 {r.data_year} 年的数据；从提交 {r.commit} 中的数据重建。\n\n"
-              "- `inputs/`：当时的原始表格。\n- `outputs/`：按当时的数据计算的结论与指标。\n")
+              "- `inputs/`：当时的原始表格。\n- `outputs/`：按当时的数据计算的结论与指标。\n\n"
+              f"## English\n\n{'Illustrative data: the schools, figures and verdicts in this package are made up. ' if illustrative else ''}"
+              f"Release {r.release}, published {r.released_on}, with data up to {r.data_year}; rebuilt from the data of commit {r.commit}.\n\n"
+              "- `inputs/`: the tables as they were.\n- `outputs/`: the verdicts and indicators computed from them.\n")
     pkg = (json.dumps(desc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     out = {f"outputs/{name}.csv": _csv(outputs[name], illustrative) for name in KEY_TABLES}
     files = {"datapackage.json": pkg, **{f"{name}.csv": out[f"outputs/{name}.csv"] for name in KEY_TABLES}}
@@ -146,7 +151,8 @@ def rebuild(v, cache: Path | None = None) -> list[Release]:
         for r in releases:
             r.commit = recorded.get(r.release) or commits.get(r.release)
             if r.commit is None:
-                r.problem = why or "这一行还没有提交到仓库：提交后才有存档。"
+                r.problem = why or Say("这一行还没有提交到仓库：提交后才有存档。",
+                                       "This row is not committed to the repository yet: the archive is made once it is.")
                 continue
             entry = cache / "archive" / hashlib.sha256(f"{code}\0{r.commit}\0{r.release}\0{_rel(v, top)}".encode()).hexdigest()[:32] \
                 if cache is not None else None
@@ -157,14 +163,16 @@ def rebuild(v, cache: Path | None = None) -> list[Release]:
                 try:
                     old = checkout_data(r.commit, Path(v.package.root), Path(tmp))
                 except DiffError as e:
-                    r.problem = f"无法取出提交 {r.commit[:7]} 中的数据：{e}"
+                    r.problem = Say(f"无法取出提交 {r.commit[:7]} 中的数据：{e}", f"The data of commit {r.commit[:7]} could not be read: ") + str(e)
                     continue
                 ov = validate(old)
             if not ov.valid:
                 first = ov.report.errors[0]
                 where = Path(first.file).name if first.file else ""
-                r.problem = (f"提交 {r.commit[:7]} 中的数据不符合当前版本 junheng 的表结构（之后表格有过改动），无法用当前的计算方法重建。"
-                             f"第一处问题：{where} {inert.text(first.message)}")
+                r.problem = Say(f"提交 {r.commit[:7]} 中的数据不符合当前版本 junheng 的表结构（之后表格有过改动），无法用当前的计算方法重建。"
+                                f"第一处问题：{where} {inert.text(first.message)}",
+                                f"The data of commit {r.commit[:7]} does not fit this version of junheng's tables (they have changed since), "
+                                f"so it cannot be recomputed with the current method. The first problem: {where} ") + inert.text(first.message)
             else:
                 outputs = compute_tables(_restricted(ov.tables, r))
                 r.outputs = {name: outputs[name] for name in OUTPUTS}
@@ -192,13 +200,13 @@ def _store(r: Release, entry: Path) -> None:
         buf = io.BytesIO()
         df.to_parquet(buf, index=False)
         store(entry / "outputs" / f"{name}.parquet", buf.getvalue())
-    store(entry / "done.json", json.dumps({"problem": r.problem, "files": sorted(r.files), "outputs": sorted(r.outputs)},
+    store(entry / "done.json", json.dumps({"problem": r.problem and [r.problem.zh, r.problem.en], "files": sorted(r.files), "outputs": sorted(r.outputs)},
                                           ensure_ascii=False))
 
 
 def _load(r: Release, entry: Path) -> None:
     done = json.loads((entry / "done.json").read_text(encoding="utf-8"))
-    r.problem = done["problem"]
+    r.problem = Say(*done["problem"]) if done["problem"] else None
     r.files = {name: (entry / "files" / name).read_bytes() for name in done["files"]}
     r.outputs = {name: pd.read_parquet(entry / "outputs" / f"{name}.parquet") for name in done["outputs"]}
 

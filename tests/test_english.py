@@ -1,5 +1,7 @@
 """The English edition (issue 16): every English page in English with a language switch to the same page in Chinese,
-the same figures as the Chinese pages, the official terms from the glossary, and charts labelled in English."""
+the same figures as the Chinese pages, the official terms from the glossary, charts labelled in English, every sentence
+the tool writes in English (the outputs' `_en` columns), Chinese left in an English page marked as Chinese, names in
+pinyin, and the release archive and feed in English."""
 
 from __future__ import annotations
 
@@ -98,6 +100,7 @@ def test_every_term_the_data_uses_is_in_the_glossary_and_the_glossary_page_lists
     assert {"达标", "小学", "初中"} <= used
     assert [v for v in sorted(used) if not has_term(v)] == []
     page = html.unescape((site / "en" / "glossary" / "index.html").read_text(encoding="utf-8"))
+    page = re.sub(r'<span lang="zh-CN">(.*?)</span>', r"\1", page)                # the Chinese term, marked as such
     for row in glossary():
         assert f'<th scope="row" lang="zh-CN">{row["zh"]}</th><td data-label="English">{row["en"]}</td>' in page, row
     assert len({r["zh"] for r in glossary()}) == len(glossary())          # one English word for each term
@@ -191,3 +194,117 @@ def test_hreflang_links_in_head_are_absolute_or_absent(built_site):
     zh, en = _alternate("en", "https://example.org/jh")
     assert (zh["url"], en["url"], zh["link"], en["link"]) == ("https://example.org/jh/", "https://example.org/jh/en/", "../", "")
     assert all("url" not in a for a in _alternate("zh", ""))
+
+
+def _data_text(t: dict) -> list[str]:
+    """The text an English sentence may quote as written: names, the county's own wording, the rules' own names."""
+    texts = [*t["schools"]["school_name"], *t["schools"]["town"], *t["towns"]["town_name"], *t["standards"]["name"],
+             *t["judged_items"]["judged_by"], *t["judged_items"]["evidence"]]
+    return sorted({str(x) for x in texts if isinstance(x, str)}, key=len, reverse=True)
+
+
+def test_every_sentence_the_tool_writes_has_its_english_twin_with_no_chinese_of_its_own(built_site, sample_validated):
+    out, _ = built_site
+    quoted = _data_text(sample_validated.tables)
+    twins = 0
+    for path in sorted((out / "data").glob("*.parquet")):
+        d = pd.read_parquet(path)
+        for col in [c for c in d.columns if c.endswith("_en") and c[:-3] in d.columns]:
+            for zh, en in zip(d[col[:-3]].fillna(""), d[col].fillna("")):
+                assert bool(zh) == bool(en), (path.name, col, zh)           # a sentence in one language has the other
+                left = en
+                for q in quoted:
+                    left = left.replace(q, "")
+                assert not re.search(r"[\u3400-\u9fff]", left), (path.name, col, en)
+                twins += bool(en)
+    assert twins > 500
+
+
+def test_english_pages_mark_every_piece_of_chinese_as_chinese(built_site):
+    from html.parser import HTMLParser
+
+    _, site = built_site
+
+    class Text(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.stack, self.bare = [], []
+
+        def handle_starttag(self, tag, attrs):
+            if tag not in ("br", "img", "meta", "link", "input", "hr", "source", "wbr"):
+                a = dict(attrs)
+                self.stack.append((tag, a.get("lang", ""), a.get("class", "")))
+
+        def handle_endtag(self, tag):
+            for i in range(len(self.stack) - 1, -1, -1):
+                if self.stack[i][0] == tag:
+                    del self.stack[i:]
+                    break
+
+        def handle_data(self, data):
+            inside = {t for t, _, _ in self.stack}
+            if {"script", "style", "title", "header", "nav"} & inside:      # Material's own header, title and menus
+                return
+            if any(lang.startswith("zh") for _, lang, _ in self.stack):
+                return
+            if CJK.search(data):
+                self.bare.append(data.strip())
+
+    checked = 0
+    for page in _english_pages(site):
+        p = Text()
+        p.feed(page.read_text(encoding="utf-8"))
+        assert p.bare == [], (page, p.bare[:5])
+        checked += 1
+    assert checked > 50
+
+
+def test_pinyin_spells_names_by_word_with_tone_marks():
+    from pipeline.i18n.pinyin import pinyin
+
+    assert pinyin("索镇第一小学", ("索镇",)) == "Suǒ Zhèn Dìyī Xiǎoxué"
+    assert pinyin("少海街道", ("少海街道",)) == "Shǎohǎi Jiēdào"
+    assert pinyin("重庆市第一中学（示例）") == "Chóngqìngshì Dìyī Zhōngxué (Shìlì)"     # 重 read chóng here, not zhòng
+    assert pinyin("Hope School") == "" and pinyin(None) == ""
+
+
+def test_english_school_and_town_pages_give_names_in_pinyin(built_site):
+    _, site = built_site
+    for page in [*sorted((site / "en" / "schools").glob("*/index.html"))[:5], *sorted((site / "en" / "towns").glob("*/index.html"))[:3]]:
+        art = _article(page)
+        py = re.search(r'<p class="jh-pinyin" lang="zh-Latn-pinyin">(.*?)</p>', art)
+        assert py and re.fullmatch(r"[A-Za-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü ()\-,.0-9]+", html.unescape(py.group(1))), page
+        assert re.search("[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]", py.group(1)), page        # with tone marks
+
+
+def test_every_release_has_an_english_archive_page_linking_the_same_files(built_site):
+    _, site = built_site
+    archived = sorted(p.parent.name for p in (site / "releases").glob("*/index.html"))
+    assert archived and archived == sorted(p.parent.name for p in (site / "en" / "releases").glob("*/index.html"))
+    for v in archived:
+        page = site / "en" / "releases" / v / "index.html"
+        art = _article(page)
+        assert f"Release {v}" in art and ("current release" in art or "archived release" in art)
+        links = re.findall(r'href="(\.\./\.\./\.\./releases/[^"]+)"', art)
+        for href in links:                                             # the files are the Chinese site's, one copy
+            assert (page.parent / href).resolve().is_file(), href
+        zh = sorted(n.name for n in (site / "releases" / v).iterdir() if n.name != "index.html")
+        assert sorted(Path(h).name for h in links) == zh
+        assert not list((site / "en" / "releases" / v).glob("*.zip"))
+
+
+def test_the_english_feed_is_atom_in_english(built_site):
+    import xml.etree.ElementTree as ET
+
+    _, site = built_site
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    root = ET.parse(site / "en" / "feed.xml").getroot()
+    assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
+    zh_ids = {e.findtext("a:id", namespaces=ns) for e in ET.parse(site / "feed.xml").getroot().findall("a:entry", ns)}
+    entries = root.findall("a:entry", ns)
+    assert len(entries) == len(zh_ids) and not zh_ids & {e.findtext("a:id", namespaces=ns) for e in entries}
+    for e in entries:
+        title = e.findtext("a:title", namespaces=ns)
+        assert title.startswith(("Data release ", "Remediation item ")), title
+    head = (site / "en" / "index.html").read_text(encoding="utf-8")
+    assert '<link rel="alternate" type="application/atom+xml" title="Changelog" href="feed.xml">' in head

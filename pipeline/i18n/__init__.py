@@ -15,7 +15,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-CJK = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
+_C = "\u3400-\u9fff\u3000-\u303f\uff00-\uffef"
+CJK = re.compile(f"[{_C}]")
+# a run of Chinese: from a Chinese character to the last one reachable through figures, spaces, punctuation and item ids
+# such as G1 or G15b (an English word ends it)
+_RUN = re.compile(rf"[{_C}](?:(?:[^A-Za-z{_C}]|[A-Z]\d+[a-z]?)*?[{_C}])*")
+
+
+def mark_chinese(text: str, escape) -> str:
+    """TEXT as HTML for an English page (each piece through ESCAPE), each run of Chinese in it (a name, the county's
+    own wording) in <span lang="zh-CN">, for screen readers and browsers."""
+    out, at = [], 0
+    for m in _RUN.finditer(text):
+        out += [escape(text[at:m.start()]), '<span lang="zh-CN">', escape(m.group()), "</span>"]
+        at = m.end()
+    return "".join([*out, escape(text[at:])])
 
 
 @functools.cache

@@ -46,7 +46,7 @@ def recover(out: Path) -> None:
 
 # libraries whose version changes what the site looks like (a new version means a real rebuild)
 _LIBRARIES = ("mkdocs", "mkdocs-material", "zensical", "pymdown-extensions", "markdown", "jinja2", "altair",
-              "vl-convert-python", "pandas", "pyarrow", "openpyxl", "jieba")
+              "vl-convert-python", "pandas", "pyarrow", "openpyxl", "jieba", "pypinyin")
 PACKAGE = Path(__file__).resolve().parent.parent      # the pipeline package: code, schemas, templates, site sources
 
 

@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 
 from .. import inert
 from ..indicators import exact
-from ..i18n import term
+from ..i18n import mark_chinese, term
 
 FONT = "system-ui, PingFang SC, Microsoft YaHei, Noto Sans CJK SC, sans-serif"
 # Pass, fail and pending (the same three as --jh-ok/--jh-bad/--jh-wait in junheng.css): blue, red and grey, each
@@ -275,25 +275,27 @@ class Renderer:
         self.files[f"charts/{c.chart_id}.csv"] = "\ufeff" + inert.csv_frame(table).to_csv(index=False, lineterminator="\n")
         spec_json = json.dumps(c.spec, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
         head = "".join(f"<th scope=\"col\">{escape(h)}</th>" for h in table.columns)
+        # on an English page each run of Chinese (a name) is marked lang="zh-CN" in the caption and the table
+        shown_text = (lambda t: mark_chinese(str(t), lambda p: str(escape(p)))) if self.lang == "en" else escape
         shown = c.data[[c.display.get(k, k) for k in c.columns]]
-        body = "".join("<tr>" + "".join(f'<td class="num">{escape(v)}</td>' if k in c.display else _td(v)
+        body = "".join("<tr>" + "".join(f'<td class="num">{escape(v)}</td>' if k in c.display else _td(v, shown_text)
                                         for k, v in zip(c.columns, row)) + "</tr>" for row in shown.itertuples(index=False))
         colon, table_words, csv_words = self.WORDS[self.lang]
         return Markup(
             f'<figure class="jh-chart" id="chart-{escape(c.chart_id)}">\n'
-            f'<figcaption><strong>{escape(c.title)}</strong><br>{escape(c.summary)}</figcaption>\n'
+            f'<figcaption><strong>{shown_text(c.title)}</strong><br>{shown_text(c.summary)}</figcaption>\n'
             f'<div class="jh-vega" data-spec="1" data-alt="{escape(c.title + colon + c.summary)}">'
             f'<img src="{prefix}charts/{escape(c.chart_id)}.svg" alt="{escape(c.title + colon + c.summary)}" loading="lazy">'
             f'<script type="application/json">{spec_json}</script></div>\n'
             f'<details><summary>{table_words}</summary><div class="jh-table-wrap" tabindex="0"><table class="jh-table">'
-            f'<caption>{escape(c.title)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div></details>\n'
+            f'<caption>{shown_text(c.title)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div></details>\n'
             f'<p class="jh-muted"><a href="{prefix}charts/{escape(c.chart_id)}.csv" download>{csv_words}</a></p>\n'
             f'</figure>')
 
 
-def _td(v) -> str:
+def _td(v, text=escape) -> str:
     if isinstance(v, float):
         return f'<td class="num">{v:,.3f}</td>' if abs(v) < 10 else f'<td class="num">{v:,.1f}</td>'
     if isinstance(v, int):
         return f'<td class="num">{v}</td>'
-    return f"<td>{escape(v)}</td>"
+    return f"<td>{text(v)}</td>"

@@ -7,9 +7,9 @@ become markup, a link or a script.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
-import re
 from collections import defaultdict
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
@@ -26,7 +26,8 @@ from ..indicators.rules import PROFILE_ZH
 from ..schemas import TABLES, load
 from . import charts, downloads
 from .context import SiteState
-from ..i18n import CJK, glossary, phrase, term
+from ..i18n import CJK, glossary, mark_chinese, phrase, term
+from ..i18n.pinyin import pinyin
 
 def plain(text: str) -> str:
     """A title Material can print unescaped (inert.title)."""
@@ -126,8 +127,10 @@ class Site:
         charts.use_cache(state.cache_dir.parent / "charts" if state.cache_dir is not None else None)
         self.pages: dict[str, str] = {}
         self.env = Environment(loader=FileSystemLoader(TEMPLATES / "en" if lang == "en" else TEMPLATES), autoescape=True, undefined=StrictUndefined,
-                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, finalize=md)
+                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                               finalize=(lambda v: md(_marked(v, "en"))) if lang == "en" else md)
         self.env.filters.update(md=md, num=num, join=_join, term=lambda s: _marked(term(s, lang), lang), text=lambda s: _marked(s, lang),
+                                pinyin=functools.partial(pinyin, places=tuple(self.t["towns"]["town_name"].astype(str))),
                                 phrase=lambda s: _marked(phrase(s, lang), lang))
         self.P = params(state.tables["standards"])
         en = lang == "en"
@@ -196,8 +199,7 @@ class Site:
     def about_en(self) -> None:
         """The English edition's own pages: the glossary, and what this edition is (and which pages are Chinese only)."""
         self.render("glossary.md", "glossary.md.j2", "Glossary", terms=glossary())
-        zh_only = [("数据更新指南", "The staff guide to updating the data (for the county's staff)", "guide/"),
-                   ("历史版本（各版本的存档页）", "Each release's archive page and files", "releases/")]
+        zh_only = [("数据更新指南", "The staff guide to updating the data (for the county's staff)", "guide/")]
         self.render("about.md", "about.md.j2", "About the English edition", zh_only=zh_only)
 
     def home(self) -> None:
@@ -513,8 +515,6 @@ class Site:
         self.corrections = corrections(arch, self.schools["school_name"].to_dict())
         self.render("releases/index.md", "releases.md.j2", self.tr("历史版本", "Release archive"), rows=arch, current=current,
                     corrections=self.corrections)
-        if self.lang == "en":          # the archive's own pages and files are the Chinese site's, linked from here
-            return
         for r in arch:
             verdicts = []
             v = r.outputs.get("verdict")
@@ -524,12 +524,17 @@ class Site:
                     by = mine[mine["part"] == part].set_index("profile")["status"].to_dict()
                     verdicts.append((part, {p: by.get(p) for p in PROFILE_ZH}))
             fixes = [c for c in self.corrections if c["published_in"] == r.release]
-            notice = (f"本页是当前版本 {r.release} 的存档，固定不变；本站其他各页显示的也是这个版本的数据。" if r.release == current else
-                      f"本页是 {r.release} 版本发布时的数字，固定不变。当前版本是 {current}，最新的数字见首页。")
-            self.render(f"releases/{r.release}.md", "release.md.j2", f"数据版本 {r.release}", r=r, current=current,
-                        verdicts=verdicts, profiles=list(PROFILE_ZH), fixes=fixes, notice=notice)
-            for name, data in r.files.items():
-                self.s.extra_files[f"releases/{r.release}/{name}"] = data
+            notice = (self.tr(f"本页是当前版本 {r.release} 的存档，固定不变；本站其他各页显示的也是这个版本的数据。",
+                              f"This page is the archive of the current release, {r.release}, and does not change; the other pages of this "
+                              f"site show the same release's figures.") if r.release == current else
+                      self.tr(f"本页是 {r.release} 版本发布时的数字，固定不变。当前版本是 {current}，最新的数字见首页。",
+                              f"This page keeps the figures as release {r.release} published them, and does not change. The current release "
+                              f"is {current}; the home page has the latest figures."))
+            self.render(f"releases/{r.release}.md", "release.md.j2", self.tr(f"数据版本 {r.release}", f"Release {r.release}"), r=r,
+                        current=current, verdicts=verdicts, profiles=list(PROFILE_ZH), fixes=fixes, notice=notice)
+            if self.lang == "zh":      # one copy of the archived files, the Chinese site's; the English pages link to them
+                for name, data in r.files.items():
+                    self.s.extra_files[f"releases/{r.release}/{name}"] = data
 
     def changelog(self) -> None:
         rel = self.t["releases"].sort_values("released_on", ascending=False).to_dict("records")
@@ -546,20 +551,24 @@ class Site:
             fixes = [c for c in self.corrections if c["corrected_in"] == r["release"]]
             entries.append(dict(r, facts=facts, corrections=fixes))
         self.render("changelog.md", "changelog.md.j2", self.tr("更新记录", "Changelog"), entries=entries)
-        if self.lang == "en":          # the feed is the Chinese site's
-            return
         released = {int(r["data_year"]): r["released_on"] for r in rel}
         names = self.schools["school_name"].to_dict()
         ledger_entries = []
         for r in self.t["remediation"].to_dict("records"):
             who = names.get(r["school_id"], r["town"]) if isinstance(r["school_id"], str) else r["town"]
             if r["opened_year"] in released:
-                ledger_entries.append(dict(id=f"{r['item_no']}:opened", date=released[r["opened_year"]],
-                                           title=f"整改事项 {r['item_no']} 立项：{who} {r['item_id']}", text=r["problem"]))
+                ledger_entries.append(dict(id=f"{r['item_no']}:opened", date=released[r["opened_year"]], text=r["problem"],
+                                           title=self.tr(f"整改事项 {r['item_no']} 立项：{who} {r['item_id']}",
+                                                         f"Remediation item {r['item_no']} opened: {who} {r['item_id']}")))
             if r["status"] == "已完成" and isinstance(r["done_on"], str):
-                ledger_entries.append(dict(id=f"{r['item_no']}:closed", date=r["done_on"],
-                                           title=f"整改事项 {r['item_no']} 销号：{who} {r['item_id']}", text=r["measure"]))
-        self.s.extra_files["feed.xml"] = _atom(entries, self.meta, ledger_entries).encode("utf-8")
+                ledger_entries.append(dict(id=f"{r['item_no']}:closed", date=r["done_on"], text=r["measure"],
+                                           title=self.tr(f"整改事项 {r['item_no']} 销号：{who} {r['item_id']}",
+                                                         f"Remediation item {r['item_no']} closed: {who} {r['item_id']}")))
+        feed = _atom(entries, self.meta, ledger_entries, self.lang).encode("utf-8")
+        if self.lang == "zh":
+            self.s.extra_files["feed.xml"] = feed
+        else:
+            self.renderer.files["feed.xml"] = feed         # the English edition's own files sit beside its charts
 
     def files(self) -> dict[str, bytes | str]:
         """Every non-page file (charts, downloads, feed), waiting for the worker pool's results."""
@@ -586,22 +595,12 @@ def _records_by_school(df: pd.DataFrame):
     return lambda sid: groups.get(sid, [])
 
 
-_C = "\u3400-\u9fff\u3000-\u303f\uff00-\uffef"
-# a run of Chinese: from a Chinese character to the last one reachable through figures, spaces, punctuation and item ids
-# such as G1 (an English word ends it)
-_RUN = re.compile(rf"[{_C}](?:(?:[^A-Za-z{_C}]|[A-Z]\d+[a-z]?)*?[{_C}])*")
-
-
 def _marked(text, lang: str):
     """On an English page, each run of text left in Chinese (a name, the county's own wording, quoted inside an English
     sentence or standing alone) is marked as Chinese for screen readers and browsers (lang="zh-CN"); the rest as it is."""
-    if lang != "en" or not isinstance(text, str) or not CJK.search(text):
-        return text
-    out, at = [], 0
-    for m in _RUN.finditer(text):
-        out += [md(text[at:m.start()]), Markup('<span lang="zh-CN">') + md(m.group()) + Markup("</span>")]
-        at = m.end()
-    return Markup("").join([*out, md(text[at:])])
+    if lang != "en" or not isinstance(text, str) or isinstance(text, Markup) or not CJK.search(text):
+        return text                                     # a Markup value is the tool's own HTML, marked where it was made
+    return Markup(mark_chinese(text, lambda t: str(md(t))))
 
 
 def _in_english(df: pd.DataFrame) -> pd.DataFrame:
@@ -624,28 +623,44 @@ def correction_text(c: dict) -> str:
     return f"{c['kind']} {c['what']}（{c['year']} 年，{c['profile']}，{c['published_in']} 版发布）{c['before']} → {c['after']}"
 
 
-def _atom(entries: list[dict], meta: dict, ledger_entries: list[dict] = ()) -> str:
-    """An Atom feed of data releases; ids and dates come from the data, not the clock."""
+def correction_text_en(c: dict) -> str:
+    """One correction notice in English (the glossary's words for its kind, standard and values)."""
+    return (f"{term(c['kind']).capitalize()} {phrase(c['what'])} ({c['year']}, {term(c['profile'])}, published in {c['published_in']}) "
+            f"{term(c['before'])} → {term(c['after'])}")
+
+
+def _atom(entries: list[dict], meta: dict, ledger_entries: list[dict] = (), lang: str = "zh") -> str:
+    """An Atom feed of data releases; ids and dates come from the data, not the clock. The English feed has its own ids
+    (…:en:…), its entries' own words in English and the county's wording (release notes, ledger text) as written."""
+    en = lang == "en"
     site = meta["site_name"]
+    ns = f"urn:junheng:{xml_escape(meta['package_name'])}" + (":en" if en else "")
+    illustrative = ("Illustrative data: " if en else "示例数据：") if meta["illustrative"] else ""
     updated = entries[0]["released_on"] + "T00:00:00Z" if entries else "2000-01-01T00:00:00Z"
-    parts = ['<?xml version="1.0" encoding="utf-8"?>', '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">',
-             f"<title>{xml_escape(site)} · 更新记录</title>", f"<id>urn:junheng:{xml_escape(meta['package_name'])}:releases</id>",
+    parts = ['<?xml version="1.0" encoding="utf-8"?>', f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{"en" if en else "zh-CN"}">',
+             f"<title>{xml_escape(site)} · {'Changelog' if en else '更新记录'}</title>", f"<id>{ns}:releases</id>",
              f"<updated>{updated}</updated>", f"<author><name>{xml_escape(meta['publisher'])}</name></author>",
              '<link rel="alternate" href="changelog/"/>']
     for e in entries:
-        text = e["summary"] + "（" + "；".join(e["facts"]) + "）"
-        if e.get("corrections"):
-            text += " 更正：" + "；".join(correction_text(c) for c in e["corrections"])
-        if meta["illustrative"]:
-            text = "示例数据：" + text
-        parts += ["<entry>", f"<title>数据版本 {xml_escape(e['release'])}（{int(e['data_year'])} 年数据）</title>",
-                  f"<id>urn:junheng:{xml_escape(meta['package_name'])}:release:{xml_escape(e['release'])}</id>",
+        if en:
+            text = e["summary"] + " (" + "; ".join(e["facts"]) + ")"
+            if e.get("corrections"):
+                text += " Corrections: " + "; ".join(correction_text_en(c) for c in e["corrections"])
+            title = f"Data release {xml_escape(e['release'])} ({int(e['data_year'])} data)"
+        else:
+            text = e["summary"] + "（" + "；".join(e["facts"]) + "）"
+            if e.get("corrections"):
+                text += " 更正：" + "；".join(correction_text(c) for c in e["corrections"])
+            title = f"数据版本 {xml_escape(e['release'])}（{int(e['data_year'])} 年数据）"
+        text = illustrative + text
+        parts += ["<entry>", f"<title>{title}</title>",
+                  f"<id>{ns}:release:{xml_escape(e['release'])}</id>",
                   f"<updated>{e['released_on']}T00:00:00Z</updated>", '<link rel="alternate" href="changelog/"/>',
                   f'<summary type="text">{xml_escape(text)}</summary>', "</entry>"]
     for e in sorted(ledger_entries, key=lambda e: (e["date"], e["id"]), reverse=True):
-        text = ("示例数据：" if meta["illustrative"] else "") + e["text"]
+        text = illustrative + e["text"]
         parts += ["<entry>", f"<title>{xml_escape(e['title'])}</title>",
-                  f"<id>urn:junheng:{xml_escape(meta['package_name'])}:ledger:{xml_escape(e['id'])}</id>",
+                  f"<id>{ns}:ledger:{xml_escape(e['id'])}</id>",
                   f"<updated>{e['date']}T00:00:00Z</updated>", '<link rel="alternate" href="ledger/"/>',
                   f'<summary type="text">{xml_escape(text)}</summary>', "</entry>"]
     parts.append("</feed>")
