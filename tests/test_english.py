@@ -147,8 +147,10 @@ def test_downloads_carry_english_titles_for_every_table_and_column(built_site):
     columns = 0
     for res in pkg["resources"]:
         assert res["titles"]["zh-CN"] == res["title"] and not CJK.search(res["titles"]["en"]), res["name"]
+        assert res["descriptions"]["en"] and res["descriptions"]["zh-CN"], res["name"]
         for f in res["schema"]["fields"]:
             assert f["titles"]["zh-CN"] == f["title"], (res["name"], f["name"])
+            assert f["descriptions"]["zh-CN"] == f.get("description", "") and len(f["descriptions"]["en"]) > 5, (res["name"], f["name"])
             assert f["titles"]["en"] and not CJK.search(f["titles"]["en"]), (res["name"], f["name"])
             columns += 1
     assert columns > 250
@@ -308,3 +310,23 @@ def test_the_english_feed_is_atom_in_english(built_site):
         assert title.startswith(("Data release ", "Remediation item ")), title
     head = (site / "en" / "index.html").read_text(encoding="utf-8")
     assert '<link rel="alternate" type="application/atom+xml" title="Changelog" href="feed.xml">' in head
+
+
+def test_every_english_description_names_a_real_table_and_column_and_every_column_has_one():
+    import csv
+
+    from pipeline.compute import OUTPUTS, output_schema
+    from pipeline.i18n import description_en
+    from pipeline.schemas import TABLES, load
+
+    real = {n: {f.name for f in load(n).fields} for n in TABLES}
+    real.update({n: {f["name"] for f in output_schema(n)["fields"]} for n in OUTPUTS})
+    every = set().union(*real.values()) | {"illustrative_note", ""}
+    with open(Path(__file__).resolve().parents[1] / "pipeline" / "i18n" / "descriptions.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    for r in rows:
+        assert r["name"] in every and (not r["table"] or r["table"] in real), r
+        assert not r["table"] or not r["name"] or r["name"] in real[r["table"]], r
+        # English words; Chinese only as a quoted data value with its English in brackets, as in 达标 (meets)
+        assert r["en"] and not CJK.search(re.sub(r"[\u3400-\u9fff（）、；/]+ \([^)]*\)|[\u3400-\u9fff（）]+(?=[,.;:)'])|[、；（）]", "", r["en"])), r
+    assert [(t, n) for t, names in real.items() for n in ["", *sorted(names)] if not description_en(t, n)] == []

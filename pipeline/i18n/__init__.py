@@ -119,3 +119,16 @@ def join(sep: Say, parts) -> Say:
 def split(items, column: str) -> dict:
     """{column: [zh…], column_en: [en…]} of a list of Say, for a table's two columns."""
     return {column: [s.zh for s in items], column + "_en": [s.en for s in items]}
+
+
+@functools.cache
+def _descriptions() -> dict[tuple[str, str], str]:
+    with open(HERE / "descriptions.csv", encoding="utf-8", newline="") as f:
+        return {(r["table"], r["name"]): r["en"] for r in csv.DictReader(f)}
+
+
+def description_en(table: str, name: str = "") -> str | None:
+    """A column's English description (a table's when NAME is ""): the table's own entry, else the field's shared one
+    (i18n/descriptions.csv), or None."""
+    d = _descriptions()
+    return d.get((table, name)) or (d.get(("", name)) if name else None)

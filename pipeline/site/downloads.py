@@ -23,7 +23,7 @@ from openpyxl.cell.cell import TYPE_STRING
 from .. import inert
 from ..compute import OUTPUTS, arrow_schema, output_schema
 from ..schemas import TABLES, load
-from ..i18n import column_title_en, table_title_en
+from ..i18n import column_title_en, description_en, table_title_en
 
 NOTE_COL = "illustrative_note"
 NOTE = "示例数据（虚构，仅用于演示）"
@@ -172,6 +172,8 @@ def build(inputs: dict[str, pd.DataFrame], outputs: dict[str, pd.DataFrame], met
                 schema["primaryKey"] = list(load(name).primary_key)
             resources.append({"name": f"{name}" if kind == "inputs" else f"{name}_output", "path": f"{kind}/{name}.csv",
                               "title": title, "titles": _titles(title, table_title_en(name)),
+                              "descriptions": _titles(load(name).description if kind == "inputs" else output_schema(name)["description"],
+                                                      description_en(name)),
                               "format": "csv", "encoding": "utf-8-sig", "schema": schema})
     package = {
         "name": meta["package_name"], "title": meta["package_title"],
@@ -196,7 +198,9 @@ def _titles(zh: str, en: str | None) -> dict:
 
 
 def _titled(table: str, fields: list[dict]) -> list[dict]:
-    return [{**f, "titles": _titles(f.get("title", f["name"]), column_title_en(table, f["name"]))} for f in fields]
+    """Each field with its title and description in both languages (`titles`, `descriptions`; i18n/*.csv)."""
+    return [{**f, "titles": _titles(f.get("title", f["name"]), column_title_en(table, f["name"])),
+             "descriptions": _titles(f.get("description", ""), description_en(table, f["name"]))} for f in fields]
 
 
 def _readme(meta: dict, listing: list[dict]) -> str:
@@ -214,7 +218,8 @@ def _readme(meta: dict, listing: list[dict]) -> str:
         lines += ["**Illustrative data**: the schools, figures and verdicts in this package are made up to show the method.", ""]
     lines += [f"Release {meta['release']}, data up to {meta['data_year']}, built from commit {meta['commit']}. `inputs/` holds the "
               "tables the county's staff keep; `outputs/` the indicators and verdicts computed from them. In `datapackage.json` "
-              "every table and column has its English title under `titles.en` (`title` is the Chinese one). The CSV files are "
+              "every table and column has its English title and description under `titles.en` and `descriptions.en` (`title` and "
+              "`description` are the Chinese ones); generated sentences have English twins in the `*_en` columns. The CSV files are "
               "UTF-8 with a BOM.", ""]
     lines += [f"- `{i['kind']}/{i['name']}.csv`: {table_title_en(i['name']) or i['title']} ({i['rows']} rows)" for i in listing]
     return "\n".join(lines) + "\n"

@@ -471,7 +471,7 @@ class Site:
     def downloads_en(self) -> None:
         """The English downloads page: the Chinese site's files (one set for both), titled and described in English."""
         from ..compute import OUTPUTS
-        from ..i18n import column_title_en, table_title_en
+        from ..i18n import column_title_en, description_en, table_title_en
 
         listing, dictionary = [], []
         for kind, names, frames in (("inputs", TABLES, self.t), ("outputs", OUTPUTS, self.o)):
@@ -479,8 +479,9 @@ class Site:
                 title_en = table_title_en(name) or name
                 listing.append(dict(kind=kind, name=name, title_en=title_en, rows=len(frames[name]), base=f"downloads/{kind}/{name}"))
                 fields = [dict(name=f["name"], title=f.get("title", ""), type=f["type"], en=column_title_en(name, f["name"]) or f["name"],
+                               desc=description_en(name, f["name"]) or "—",
                                required=f.get("constraints", {}).get("required", False)) for f in downloads.schema_fields(name, kind)]
-                dictionary.append(dict(name=name, output=kind == "outputs", title_en=title_en, fields=fields))
+                dictionary.append(dict(name=name, output=kind == "outputs", title_en=title_en, desc=description_en(name) or "", fields=fields))
         zip_size = len(self.s.extra_files.get("downloads/junheng-data.zip", b""))
         self.render("downloads.md", "downloads.md.j2", "Data downloads", listing=listing, dictionary=dictionary, zip_size=zip_size)
 
