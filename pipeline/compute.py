@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from . import i18n
 from .indicators import balance as _balance
 from .indicators import county as _county
 from .indicators import ledger as _ledger
@@ -69,6 +70,7 @@ def no_data(t: dict[str, pd.DataFrame]) -> bool:
 
 def compute_tables(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """The library API: typed input tables in, output tables (DataFrames) out (empty ones while `no_data`)."""
+    i18n.use_translations(t.get("translations"))      # the county's own words in the English sentences
     if no_data(t):
         return {name: pd.DataFrame({f["name"]: pd.Series(dtype=_PANDAS[f["type"]]) for f in output_schema(name)["fields"]})
                 for name in OUTPUTS}

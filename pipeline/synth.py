@@ -174,7 +174,7 @@ def generate(out: Path, seed: int = SEED) -> dict[str, int]:
     return {k: len(v) for k, v in t.items()}
 
 
-_HAND_KEPT = ("standards.csv", "tasks.csv", "milestones.csv", "datapackage.json")
+_HAND_KEPT = ("standards.csv", "tasks.csv", "milestones.csv", "translations.csv", "datapackage.json")
 
 
 def generate_scaled(out: Path, units: int, seed: int = SEED) -> dict[str, int]:

@@ -348,7 +348,8 @@ def _fmt(x: float) -> str:
 
 
 def _pattern_zh(p: str) -> str:
-    return {"[0-9]{6}": "6 位数字", "[0-9]{9}": "9 位数字", r"https?://\S+": "以 http:// 或 https:// 开头的网址"}.get(p, p)
+    return {"[0-9]{6}": "6 位数字", "[0-9]{9}": "9 位数字", r"https?://\S+": "以 http:// 或 https:// 开头的网址",
+            ".*[A-Za-z].*": "英文（至少含有英文字母；请填写这条用语的英文译文）"}.get(p, p)
 
 
 def _range(col, f, rows, s, schema, file, report) -> None:

@@ -330,3 +330,40 @@ def test_every_english_description_names_a_real_table_and_column_and_every_colum
         # English words; Chinese only as a quoted data value with its English in brackets, as in 达标 (meets)
         assert r["en"] and not CJK.search(re.sub(r"[\u3400-\u9fff（）、；/]+ \([^)]*\)|[\u3400-\u9fff（）]+(?=[,.;:)'])|[、；（）]", "", r["en"])), r
     assert [(t, n) for t, names in real.items() for n in ["", *sorted(names)] if not description_en(t, n)] == []
+
+
+def test_the_countys_own_translations_reach_the_english_pages_and_sentences(built_site, sample_validated):
+    from pipeline.i18n import terms
+
+    out, site = built_site
+    t = sample_validated.tables
+    words = dict(zip(t["translations"]["zh"], t["translations"]["en"]))
+    tasks = html.unescape(_article(site / "en" / "tasks" / "index.html"))
+    titled = [w for w in t["tasks"]["title"] if w in words]
+    assert titled
+    for zh in titled:                                          # the county's English for its task titles, not the Chinese
+        assert words[zh] in tasks and f">{zh}<" not in tasks, zh
+    depts = t["tasks"]["departments"].iloc[0]
+    assert terms(depts) != depts and terms(depts) in tasks     # each department of a list, in the county's English
+    names = set(t["standards"].loc[t["standards"]["profile"] == "county", "name"])
+    v = pd.read_parquet(out / "data" / "verdict.parquet")
+    county_named = [n for n in names if n in words and v["reasons"].str.contains(n, regex=False).any()]
+    assert county_named
+    for n in county_named:                                     # a county rule name inside a generated English sentence
+        assert v["reasons_en"].str.contains(words[n], regex=False).any() and not v["reasons_en"].str.contains(n, regex=False).any()
+
+
+def test_a_bad_translation_row_is_named_in_chinese(minimal_copy):
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    (minimal_copy / "translations.csv").write_text("zh,en,note\n强化教育经费保障,强化经费,\n强化教育经费保障,Secure funding,\n",
+                                                   encoding="utf-8")
+    desc = json.loads((minimal_copy / "datapackage.json").read_text(encoding="utf-8"))
+    desc["resources"].append({"name": "translations", "path": "translations.csv"})
+    (minimal_copy / "datapackage.json").write_text(json.dumps(desc, ensure_ascii=False), encoding="utf-8")
+    r = CliRunner().invoke(main, ["validate", "--data-dir", str(minimal_copy)])
+    assert r.exit_code != 0
+    assert "第 2 行，B 列 en（英文），值「强化经费」" in r.output and "请填写这条用语的英文译文" in r.output
+    assert "第 3 行，A 列 zh（中文原文），值「强化教育经费保障」：与第 2 行重复" in r.output

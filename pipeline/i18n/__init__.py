@@ -44,11 +44,29 @@ def _terms() -> dict[str, str]:
     return {r["zh"]: r["en"] for r in glossary()}
 
 
+_county: dict[str, str] = {}          # the county's own words in English (its translations table), see use_translations
+
+
+def use_translations(table) -> None:
+    """Take the county's translations table (zh, en: its own wording, such as task titles and departments, in English)
+    for term() from now on; None or an empty table: none. The tool's glossary comes first for the official terms."""
+    global _county
+    _county = {} if table is None or not len(table) else dict(zip(table["zh"].astype(str), table["en"].astype(str)))
+
+
 def term(text, lang: str = "en"):
-    """A term or data value in LANG: its glossary English, or the text itself when it has none (names stay Chinese)."""
+    """A term or data value in LANG: the glossary's English, else the county's own (use_translations), else the text
+    itself (names stay Chinese)."""
     if lang == "zh" or not isinstance(text, str):
         return text
-    return _terms().get(text, text)
+    return _terms().get(text) or _county.get(text, text)
+
+
+def terms(text, lang: str = "en", sep: str = "、"):
+    """A list written with 、 (departments) in LANG, each item through term()."""
+    if lang == "zh" or not isinstance(text, str):
+        return text
+    return ", ".join(term(p, lang) for p in text.split(sep))
 
 
 def has_term(text: str) -> bool:

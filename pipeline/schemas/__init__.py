@@ -14,7 +14,7 @@ TABLES = (
     "county", "towns", "schools", "school_levels", "school_facilities", "special_rooms", "school_finance",
     "funding_baselines", "county_finance", "teacher_workforce", "access", "cohorts", "disabled_children",
     "quality_monitoring", "judged_items", "satisfaction", "tasks", "task_updates", "milestones", "standards",
-    "releases", "remediation",
+    "releases", "remediation", "translations",
 )
 
 

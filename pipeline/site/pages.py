@@ -26,7 +26,7 @@ from ..indicators.rules import PROFILE_ZH
 from ..schemas import TABLES, load
 from . import charts, downloads
 from .context import SiteState
-from ..i18n import CJK, glossary, mark_chinese, phrase, term
+from ..i18n import CJK, glossary, mark_chinese, phrase, term, terms, use_translations
 from ..i18n.pinyin import pinyin
 
 def plain(text: str) -> str:
@@ -119,6 +119,7 @@ class Site:
         self.lang = lang
         self.t, self.meta = state.tables, state.meta
         self.o = {k: _in_english(df) for k, df in state.outputs.items()} if lang == "en" else state.outputs
+        use_translations(self.t.get("translations"))     # the county's own words for the English pages (term)
         self.years = sorted(int(y) for y in self.t["school_levels"]["year"].unique())
         self.year = self.years[-1] if self.years else None
         self.schools = self.t["schools"].set_index("school_id")
@@ -131,7 +132,7 @@ class Site:
                                finalize=(lambda v: md(_marked(v, "en"))) if lang == "en" else md)
         self.env.filters.update(md=md, num=num, join=_join, term=lambda s: _marked(term(s, lang), lang), text=lambda s: _marked(s, lang),
                                 pinyin=functools.partial(pinyin, places=tuple(self.t["towns"]["town_name"].astype(str))),
-                                phrase=lambda s: _marked(phrase(s, lang), lang))
+                                phrase=lambda s: _marked(phrase(s, lang), lang), terms=lambda s: _marked(terms(s, lang), lang))
         self.P = params(state.tables["standards"])
         en = lang == "en"
         self.short, self.unit = (_SHORT_EN, _UNIT_EN) if en else (_SHORT, _UNIT)
@@ -644,7 +645,7 @@ def _atom(entries: list[dict], meta: dict, ledger_entries: list[dict] = (), lang
              '<link rel="alternate" href="changelog/"/>']
     for e in entries:
         if en:
-            text = e["summary"] + " (" + "; ".join(e["facts"]) + ")"
+            text = term(e["summary"]) + " (" + "; ".join(e["facts"]) + ")"
             if e.get("corrections"):
                 text += " Corrections: " + "; ".join(correction_text_en(c) for c in e["corrections"])
             title = f"Data release {xml_escape(e['release'])} ({int(e['data_year'])} data)"
