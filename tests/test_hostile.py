@@ -68,12 +68,23 @@ def make_hostile(dst):
     _edit(dst / "milestones.csv", lambda i, r: r.update(title="节点" + h[i % len(h)]))
     _edit(dst / "releases.csv", lambda i, r: r.update(summary="发布" + hm[i % len(h)]))
     _edit(dst / "county.csv", lambda i, r: r.update(county_name="桓台县" + h[10], plan_title="方案" + h[1]))
+    # the county's own English for its (hostile) task titles and milestones: hostile English text on the English pages
+    titles = [r["title"] for r in csv.DictReader((dst / "tasks.csv").open(encoding="utf-8"))]
+    titles += [r["title"] for r in csv.DictReader((dst / "milestones.csv").open(encoding="utf-8"))]
+    with (dst / "translations.csv").open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerows([["zh", "en", "note"], *[[zh, "Task " + h[i % len(h)], "note" + h[(i + 1) % len(h)]]
+                                             for i, zh in enumerate(dict.fromkeys(titles))]])
+    dp = json.loads((dst / "datapackage.json").read_text(encoding="utf-8"))
+    dp["resources"].append({"name": "translations", "path": "translations.csv"})
+    (dst / "datapackage.json").write_text(json.dumps(dp, ensure_ascii=False, indent=2), encoding="utf-8")
     # and every other free-text field of every table: the value with a hostile suffix (keys and references untouched)
     from pipeline.schemas import TABLES, load
 
     done = {("schools", "school_name"), ("towns", "town_name"), ("remediation", "measure"), ("task_updates", "summary"),
             ("tasks", "title"), ("judged_items", "evidence"), ("judged_items", "judged_by"), ("milestones", "title"),
-            ("releases", "summary"), ("county", "county_name"), ("county", "plan_title"), ("tasks", "items")}
+            ("releases", "summary"), ("county", "county_name"), ("county", "plan_title"), ("tasks", "items"),
+            ("translations", "note")}
     for t in TABLES:
         sc = load(t)
         refs = {f for k in sc.foreign_keys for f in ([k["fields"]] if isinstance(k["fields"], str) else k["fields"])}

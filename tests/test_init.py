@@ -121,7 +121,7 @@ def test_a_county_without_standards_uses_the_tools_own(minimal_copy):
     (minimal_copy / "standards.csv").unlink()
     v = validate(minimal_copy)
     assert v.valid, v.report.findings
-    assert v.package.defaults == {"standards"} and v.package.paths["standards"] == DEFAULTS / "standards.csv"
+    assert v.package.defaults == {"standards", "translations"} and v.package.paths["standards"] == DEFAULTS / "standards.csv"
     assert len(v.tables["standards"]) == sum(1 for _ in (DEFAULTS / "standards.csv").open(encoding="utf-8")) - 1
 
 
