@@ -39,6 +39,7 @@ def _words(piece: str, places: tuple[str, ...]) -> list[str]:
     return _tokenizer().lcut(piece) if piece else []
 
 
+@functools.lru_cache(maxsize=4096)          # a name is shown on several pages
 def pinyin(name: str, places: tuple[str, ...] = ()) -> str:
     """NAME in pinyin: each word a capitalised run of syllables with tone marks, words apart; what is not Chinese as
     written. PLACES (the county's town names) are split into proper name and kind."""
