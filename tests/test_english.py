@@ -33,7 +33,7 @@ def test_the_english_edition_has_its_pages_in_english(built_site):
     _, site = built_site
     pages = _english_pages(site)
     names = {p.relative_to(site / "en").parent.as_posix() for p in pages}
-    assert {".", "resources", "resources/R5", "schools", "towns", "government", "quality", "satisfaction", "tasks", "ledger",
+    assert {".", "resources", "resources/R5", "schools", "towns", "government", "quality", "satisfaction", "tasks", "ledger", "guide",
             "method", "downloads", "changelog", "releases", "glossary", "about"} <= names
     schools = {p.parent.name for p in (site / "schools").glob("*/index.html")}
     assert schools and {p.parent.name for p in (site / "en" / "schools").glob("*/index.html")} == schools   # every school
@@ -367,3 +367,10 @@ def test_a_bad_translation_row_is_named_in_chinese(minimal_copy):
     assert r.exit_code != 0
     assert "第 2 行，B 列 en（英文），值「强化经费」" in r.output and "请填写这条用语的英文译文" in r.output
     assert "第 3 行，A 列 zh（中文原文），值「强化教育经费保障」：与第 2 行重复" in r.output
+
+
+def test_every_chinese_page_has_its_english_page(built_site):
+    _, site = built_site
+    zh = {p.relative_to(site).parent.as_posix() for p in site.rglob("index.html") if p.relative_to(site).parts[0] not in ("en", "search")}
+    en = {p.relative_to(site / "en").parent.as_posix() for p in _english_pages(site)}
+    assert len(zh) > 80 and zh <= en and en - zh == {"glossary", "about"}       # two pages of the English edition's own

@@ -200,8 +200,8 @@ class Site:
     def about_en(self) -> None:
         """The English edition's own pages: the glossary, and what this edition is (and which pages are Chinese only)."""
         self.render("glossary.md", "glossary.md.j2", "Glossary", terms=glossary())
-        zh_only = [("数据更新指南", "The staff guide to updating the data (for the county's staff)", "guide/")]
-        self.render("about.md", "about.md.j2", "About the English edition", zh_only=zh_only)
+        self.render("guide.md", "guide.md.j2", "Guide to updating the data")
+        self.render("about.md", "about.md.j2", "About the English edition")
 
     def home(self) -> None:
         parts = ["资源配置", "政府保障程度", "教育质量", "社会认可度", "一票否决"]
