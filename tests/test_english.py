@@ -374,3 +374,19 @@ def test_every_chinese_page_has_its_english_page(built_site):
     zh = {p.relative_to(site).parent.as_posix() for p in site.rglob("index.html") if p.relative_to(site).parts[0] not in ("en", "search")}
     en = {p.relative_to(site / "en").parent.as_posix() for p in _english_pages(site)}
     assert len(zh) > 80 and zh <= en and en - zh == {"glossary", "about"}       # two pages of the English edition's own
+
+
+def test_names_are_spelled_once_and_then_read_from_the_build_cache(tmp_path, monkeypatch):
+    from pipeline.i18n import pinyin as py
+
+    first = py.spell_all(["索镇第一小学", "少海街道"], ("索镇", "少海街道"), tmp_path)
+    assert first == {"索镇第一小学": "Suǒ Zhèn Dìyī Xiǎoxué", "少海街道": "Shǎohǎi Jiēdào"}
+    assert len(list((tmp_path / "pinyin").glob("*.json"))) == 1
+
+    def refuse(*a, **k):
+        raise AssertionError("spelled again")
+
+    monkeypatch.setattr(py, "pinyin", refuse)
+    assert py.spell_all(["少海街道", "索镇第一小学"], ("少海街道", "索镇"), tmp_path) == first      # same names: the cache
+    with pytest.raises(AssertionError):
+        py.spell_all(["索镇第二小学"], ("索镇",), tmp_path)                                      # new names: spelled

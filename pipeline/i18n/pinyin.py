@@ -55,3 +55,28 @@ def pinyin(name: str, places: tuple[str, ...] = ()) -> str:
             continue
         out.append(" ".join("".join(lazy_pinyin(w, style=Style.TONE)).capitalize() for w in _words(piece, places) if w))
     return re.sub(r"\s+", " ", "".join(out)).replace("( ", "(").strip()
+
+
+def spell_all(names, places: tuple[str, ...], cache_dir=None) -> dict[str, str]:
+    """{name: its pinyin} for NAMES, read from the build cache when the same names were spelled before by the same code
+    and libraries (jieba's dictionary takes most of a second to load), else spelled here and stored."""
+    import hashlib
+    import json
+    from importlib.metadata import version
+    from pathlib import Path
+
+    names = sorted({n for n in names if isinstance(n, str)})
+    key = hashlib.sha256(json.dumps([names, sorted(places), version("pypinyin"), version("jieba"),
+                                     Path(__file__).read_text(encoding="utf-8")], ensure_ascii=False).encode()).hexdigest()[:32]
+    path = Path(cache_dir) / "pinyin" / f"{key}.json" if cache_dir is not None else None
+    if path is not None and path.is_file():
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):          # a damaged entry is spelled again
+            pass
+    spelled = {n: pinyin(n, tuple(places)) for n in names}
+    if path is not None:
+        from ..site.workers import store
+
+        store(path, json.dumps(spelled, ensure_ascii=False))
+    return spelled

@@ -7,7 +7,6 @@ become markup, a link or a script.
 
 from __future__ import annotations
 
-import functools
 import json
 import math
 from collections import defaultdict
@@ -27,7 +26,7 @@ from ..schemas import TABLES, load
 from . import charts, downloads
 from .context import SiteState
 from ..i18n import CJK, glossary, mark_chinese, phrase, term, terms, use_translations
-from ..i18n.pinyin import pinyin
+from ..i18n.pinyin import pinyin, spell_all
 
 def plain(text: str) -> str:
     """A title Material can print unescaped (inert.title)."""
@@ -127,17 +126,26 @@ class Site:
         self.renderer = charts.Renderer(state.cache_dir, pool, font_dir, lang)
         charts.use_cache(state.cache_dir.parent / "charts" if state.cache_dir is not None else None)
         self.pages: dict[str, str] = {}
+        self._spelled: dict | None = None
         self.env = Environment(loader=FileSystemLoader(TEMPLATES / "en" if lang == "en" else TEMPLATES), autoescape=True, undefined=StrictUndefined,
                                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                                finalize=(lambda v: md(_marked(v, "en"))) if lang == "en" else md)
         self.env.filters.update(md=md, num=num, join=_join, term=lambda s: _marked(term(s, lang), lang), text=lambda s: _marked(s, lang),
-                                pinyin=functools.partial(pinyin, places=tuple(self.t["towns"]["town_name"].astype(str))),
+                                pinyin=self._pinyin,
                                 phrase=lambda s: _marked(phrase(s, lang), lang), terms=lambda s: _marked(terms(s, lang), lang))
         self.P = params(state.tables["standards"])
         en = lang == "en"
         self.short, self.unit = (_SHORT_EN, _UNIT_EN) if en else (_SHORT, _UNIT)
         self.env.globals.update(badge=lambda s: badge(s, lang), num=num, P=self.P, SHORT=self.short, UNIT=self.unit,
                                 PROFILE_ZH={k: term(v, lang) for k, v in PROFILE_ZH.items()})
+
+    def _pinyin(self, name) -> str:
+        """A school's or town's name in pinyin (English pages), all of them spelled once a build or read from the cache."""
+        if self._spelled is None:
+            places = tuple(self.t["towns"]["town_name"].astype(str))
+            names = [*self.t["schools"]["school_name"], *self.t["towns"]["town_name"]]
+            self._spelled = spell_all(names, places, self.s.cache_dir.parent if self.s.cache_dir is not None else None)
+        return self._spelled.get(name) if name in self._spelled else pinyin(name, tuple(self.t["towns"]["town_name"].astype(str)))
 
     def tr(self, zh: str, en: str) -> str:
         """The page code's words in this site's language (both written here, in the repository)."""
