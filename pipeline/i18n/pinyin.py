@@ -35,11 +35,10 @@ def _words(piece: str, places: tuple[str, ...]) -> list[str]:
     for place in places:
         if piece.startswith(place):
             stem = _SUFFIX.sub("", place) or place
-            return [stem, place[len(stem):], *_words(piece[len(place):], places)] if stem != place else [place, *_words(piece[len(place):], places)]
+            return [stem, place[len(stem):], *_words(piece[len(place):], places)]
     return _tokenizer().lcut(piece) if piece else []
 
 
-@functools.lru_cache(maxsize=4096)          # a name is shown on several pages
 def pinyin(name: str, places: tuple[str, ...] = ()) -> str:
     """NAME in pinyin: each word a capitalised run of syllables with tone marks, words apart; what is not Chinese as
     written. PLACES (the county's town names) are split into proper name and kind."""

@@ -171,13 +171,13 @@ def build(inputs: dict[str, pd.DataFrame], outputs: dict[str, pd.DataFrame], met
             if kind == "inputs" and load(name).primary_key:
                 schema["primaryKey"] = list(load(name).primary_key)
             resources.append({"name": f"{name}" if kind == "inputs" else f"{name}_output", "path": f"{kind}/{name}.csv",
-                              "title": title, "titles": _titles(title, table_title_en(name)),
-                              "descriptions": _titles(load(name).description if kind == "inputs" else output_schema(name)["description"],
+                              "title": title, "titles": _in_both(title, table_title_en(name)),
+                              "descriptions": _in_both(load(name).description if kind == "inputs" else output_schema(name)["description"],
                                                       description_en(name)),
                               "format": "csv", "encoding": "utf-8-sig", "schema": schema})
     package = {
         "name": meta["package_name"], "title": meta["package_title"],
-        "titles": _titles(meta["package_title"], f"{meta['county']}: data of the high-quality balanced compulsory education monitor"),
+        "titles": _in_both(meta["package_title"], f"{meta['county']}: data of the high-quality balanced compulsory education monitor"),
         "description": meta["package_description"],
         "version": meta["release"], "illustrative": meta["illustrative"],
         "licenses": meta["licenses"], "resources": resources,
@@ -191,16 +191,16 @@ def build(inputs: dict[str, pd.DataFrame], outputs: dict[str, pd.DataFrame], met
     return files, listing
 
 
-def _titles(zh: str, en: str | None) -> dict:
-    """A title in both languages: `title` stays the Chinese one; `titles` adds the English (issue 16) for readers and
-    tools beyond Chinese. Custom properties like this are allowed by the Data Package specification."""
+def _in_both(zh: str, en: str | None) -> dict:
+    """A title or description in both languages: `title`/`description` stay the Chinese ones; `titles`/`descriptions` add
+    the English (issue 16) for readers and tools beyond Chinese. Custom properties like this are allowed by the Data Package specification."""
     return {"zh-CN": zh, **({"en": en} if en else {})}
 
 
 def _titled(table: str, fields: list[dict]) -> list[dict]:
     """Each field with its title and description in both languages (`titles`, `descriptions`; i18n/*.csv)."""
-    return [{**f, "titles": _titles(f.get("title", f["name"]), column_title_en(table, f["name"])),
-             "descriptions": _titles(f.get("description", ""), description_en(table, f["name"]))} for f in fields]
+    return [{**f, "titles": _in_both(f.get("title", f["name"]), column_title_en(table, f["name"])),
+             "descriptions": _in_both(f.get("description", ""), description_en(table, f["name"]))} for f in fields]
 
 
 def _readme(meta: dict, listing: list[dict]) -> str:

@@ -130,7 +130,7 @@ class Site:
         self.env = Environment(loader=FileSystemLoader(TEMPLATES / "en" if lang == "en" else TEMPLATES), autoescape=True, undefined=StrictUndefined,
                                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                                finalize=(lambda v: md(_marked(v, "en"))) if lang == "en" else md)
-        self.env.filters.update(md=md, num=num, join=_join, term=lambda s: _marked(term(s, lang), lang), text=lambda s: _marked(s, lang),
+        self.env.filters.update(md=md, num=num, join=_join, term=lambda s: _marked(term(s, lang), lang),
                                 pinyin=self._pinyin,
                                 phrase=lambda s: _marked(phrase(s, lang), lang), terms=lambda s: _marked(terms(s, lang), lang))
         self.P = params(state.tables["standards"])
@@ -141,11 +141,13 @@ class Site:
 
     def _pinyin(self, name) -> str:
         """A school's or town's name in pinyin (English pages), all of them spelled once a build or read from the cache."""
+        places = tuple(self.t["towns"]["town_name"].astype(str))
         if self._spelled is None:
-            places = tuple(self.t["towns"]["town_name"].astype(str))
-            names = [*self.t["schools"]["school_name"], *self.t["towns"]["town_name"]]
+            names = [*self.t["schools"]["school_name"], *places]
             self._spelled = spell_all(names, places, self.s.cache_dir.parent if self.s.cache_dir is not None else None)
-        return self._spelled.get(name) if name in self._spelled else pinyin(name, tuple(self.t["towns"]["town_name"].astype(str)))
+        if name not in self._spelled:
+            self._spelled[name] = pinyin(name, places)
+        return self._spelled[name]
 
     def tr(self, zh: str, en: str) -> str:
         """The page code's words in this site's language (both written here, in the repository)."""
