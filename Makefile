@@ -36,7 +36,7 @@ test: env
 	$(BIN)/python -m pytest
 
 # the fast tier for a local loop: everything but the browser and Lighthouse tests, on every core, a test module per
-# worker so its fixtures are built once (no Node.js)
+# worker so its fixtures are built once, but for the modules tests/conftest.py spreads test by test (no Node.js)
 check: dev
 	$(BIN)/python -m pytest -m "not browser" -n auto --dist loadscope
 

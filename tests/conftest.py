@@ -6,6 +6,7 @@ tests/fixtures/sample/, and only tests/test_datasets.py looks at datasets/ itsel
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import os
@@ -83,15 +84,53 @@ def set_row(df, where: dict, **values) -> None:
         df.loc[mask, k] = v
 
 
+# modules whose tests are each a slow build of their own and share no costly module fixture: `make check`
+# (-n auto --dist loadscope) hands their tests to the workers one by one; every other module goes whole to one worker,
+# so its module fixtures are made once
+SPREAD = {"test_hardening.py"}
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """loadscope, with each test of a SPREAD module a scope of its own (xdist's documented extension point)."""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Scheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return nodeid if module.rsplit("/", 1)[-1] in SPREAD else module
+
+    return Scheduling(config, log)
+
+
+def _run_root(tmp_path_factory) -> Path:
+    """A folder of this whole run, shared by the xdist workers of `make check`."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@contextlib.contextmanager
+def _run_lock(tmp_path_factory, name: str):
+    """Hold a lock of this whole run: one worker makes a shared thing while the others wait for it."""
+    import fcntl
+
+    with open(_run_root(tmp_path_factory) / f"{name}.lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def shared_build_cache(tmp_path_factory):
     """One build cache for the whole run (JUNHENG_CACHE), shared by the xdist workers of `make check`: the many builds
     of the suite render each chart, workbook and font subset once. Entries are keyed by what they are made from, so
-    sharing changes no output (test_two_builds_are_byte_identical builds cold, in caches of their own)."""
-    base = tmp_path_factory.getbasetemp()
-    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    sharing changes no output (test_two_builds_are_byte_identical builds cold, in caches of their own). A run started
+    by a test (tests/test_other_county.py) is handed its parent's cache in JUNHENG_TEST_CACHE."""
     old = os.environ.get("JUNHENG_CACHE")
-    os.environ["JUNHENG_CACHE"] = str(root / "junheng-cache")
+    os.environ["JUNHENG_CACHE"] = os.environ.get("JUNHENG_TEST_CACHE") or str(_run_root(tmp_path_factory) / "junheng-cache")
     yield
     if old is None:
         os.environ.pop("JUNHENG_CACHE", None)
@@ -140,14 +179,36 @@ def sample_outputs(sample_validated):
     return compute_tables(sample_validated.tables)
 
 
+def _shared_build(tmp_path_factory, name: str, v) -> tuple[Path, Path]:
+    """`v` built once for the whole run into a folder of the run (the first worker builds, the others wait and reuse
+    it as an unchanged rebuild): (out, site). Tests read it and never change it; copy it (`copy_build`) to change it."""
+    from pipeline.site import build
+
+    out = _run_root(tmp_path_factory) / name
+    with _run_lock(tmp_path_factory, name):
+        site = build(v, out)
+    return out, site
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory, sample_validated):
     """The frozen sample built once into a temporary folder: (out, site)."""
-    from pipeline.site import build
+    return _shared_build(tmp_path_factory, "sample-build", sample_validated)
 
-    out = tmp_path_factory.mktemp("build")
-    site = build(sample_validated, out)
-    return out, site
+
+@pytest.fixture(scope="session")
+def built_minimal(tmp_path_factory):
+    """The minimal fixture built once (`junheng build --data-dir tests/fixtures/minimal`): (out, site)."""
+    from pipeline.validate import validate
+
+    return _shared_build(tmp_path_factory, "minimal-build", validate(MINIMAL))
+
+
+def copy_build(built: tuple[Path, Path], dst: Path) -> Path:
+    """A private copy of a shared build's output folder (site, data, source and the build's stamp), to change."""
+    out, _ = built
+    shutil.copytree(out, dst, ignore=shutil.ignore_patterns(".staging-*", ".*-old"))
+    return dst
 
 
 @pytest.fixture(scope="session")
@@ -175,3 +236,5 @@ def browser():
         b = p.chromium.launch(executable_path=exe, args=ARGS)
         yield b
         b.close()
+
+

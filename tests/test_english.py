@@ -333,10 +333,11 @@ def test_every_english_description_names_a_real_table_and_column_and_every_colum
 
 
 def test_the_countys_own_translations_reach_the_english_pages_and_sentences(built_site, sample_validated):
-    from pipeline.i18n import terms
+    from pipeline.i18n import terms, use_translations
 
     out, site = built_site
     t = sample_validated.tables
+    use_translations(t["translations"])                        # as the build did (it may have run in another worker)
     words = dict(zip(t["translations"]["zh"], t["translations"]["en"]))
     tasks = html.unescape(_article(site / "en" / "tasks" / "index.html"))
     titled = [w for w in t["tasks"]["title"] if w in words]

@@ -77,7 +77,9 @@ def test_nothing_of_the_sample_county_is_left_in_its_data(county):
 
 
 def test_the_suites_data_checks_pass_on_it(county):
-    env = dict(os.environ, JUNHENG_DATASETS=str(county))
+    # a run of its own (not a worker of this one), sharing this run's build cache
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_XDIST")}
+    env.update(JUNHENG_DATASETS=str(county), JUNHENG_TEST_CACHE=os.environ["JUNHENG_CACHE"])
     r = subprocess.run([sys.executable, "-m", "pytest", "-o", "addopts=", "-q", "-p", "no:cacheprovider", "tests/test_datasets.py"], cwd=ROOT,
                        env=env, capture_output=True, text=True, timeout=900)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-2000:]

@@ -16,7 +16,7 @@ from xml.etree import ElementTree
 import openpyxl
 import pytest
 
-from conftest import MINIMAL, tree_hash
+from conftest import MINIMAL, copy_build, tree_hash
 from pipeline.compute import compute_tables
 from pipeline.site.context import make_state
 from pipeline.site.pages import Site, md
@@ -204,20 +204,19 @@ def test_method_page_lists_every_threshold_with_source(built_site, sample_valida
         assert str(src).replace("&", "&amp;").replace("“", "“")[:20] in html
 
 
-def test_failed_build_leaves_previous_site(tmp_path):
+def test_failed_build_leaves_previous_site(built_minimal, tmp_path):
     from pipeline.site import build
 
-    v = validate(MINIMAL)
-    build(v, tmp_path)
-    before = tree_hash(tmp_path / "site")
+    out = copy_build(built_minimal, tmp_path / "out")
+    before = tree_hash(out / "site")
     bad = tmp_path / "bad.yml"
     from pipeline.site.project import DEFAULT_CONFIG
 
     bad.write_text(DEFAULT_CONFIG.read_text(encoding="utf-8").replace("name: material", "name: no-such-theme"), encoding="utf-8")
     with pytest.raises(Exception):
-        build(v, tmp_path, config_file=bad)
-    assert tree_hash(tmp_path / "site") == before
-    assert not list(tmp_path.glob(".staging-*"))
+        build(validate(MINIMAL), out, config_file=bad)
+    assert tree_hash(out / "site") == before
+    assert not list(out.glob(".staging-*"))
 
 
 def test_charts_are_valid_vega_lite(minimal_site):
