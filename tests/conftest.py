@@ -90,6 +90,7 @@ def set_row(df, where: dict, **values) -> None:
 SPREAD = {"test_hardening.py"}
 
 
+@pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
     """loadscope, with each test of a SPREAD module a scope of its own (xdist's documented extension point)."""
     if config.getvalue("dist") != "loadscope":

@@ -16,6 +16,8 @@ from click.testing import CliRunner
 from conftest import MINIMAL, ROOT, copy_build, kill_at, tree_hash
 from pipeline import read
 from pipeline.cli import main
+from pipeline.site import reusable
+from pipeline.validate import validate
 
 JUNHENG = [sys.executable, "-m", "pipeline"]
 
@@ -51,26 +53,27 @@ def test_sigkill_during_build_keeps_the_previous_site(previous_site, stage):
 
 
 def test_two_builds_are_byte_identical(tmp_path, built_minimal):
-    # Each build cold, in a cache of its own (OUT/cache), but for two things made before from the same inputs: the
-    # chart font, which only measures text and never reaches the output (test_chart_font_subset_gives_the_same_svg),
-    # and vl-convert's Vega bundle, shipped as vl-convert gives it. The second build renders charts and workbooks in
-    # this process instead of the worker pool: same bytes.
+    # The shared build of the minimal data was made in a test worker, with the worker pool and the run's build cache
+    # (which other builds fill). This one is made by the command, cold, in a cache of its own (OUT/cache), rendering
+    # charts and workbooks in its own process (JUNHENG_WORKERS=0), but for two things made before from the same
+    # inputs: the chart font, which only measures text and never reaches the output
+    # (test_chart_font_subset_gives_the_same_svg), and vl-convert's Vega bundle, shipped as vl-convert gives it.
     shared = Path(os.environ["JUNHENG_CACHE"])
-    for d, workers in (("a", None), ("b", "0")):
-        seed = tmp_path / d / "cache"
-        seed.mkdir(parents=True)
-        for made in [shared / "font", *shared.glob("vega-bundle-*.js")]:
-            if made.is_dir():
-                shutil.copytree(made, seed / made.name)
-            elif made.is_file():
-                shutil.copy2(made, seed / made.name)
-        env = dict(os.environ, **({"JUNHENG_WORKERS": workers} if workers else {}))
-        env.pop("JUNHENG_CACHE", None)
-        r = subprocess.run([*JUNHENG, "build", "--data-dir", str(MINIMAL), "--out", str(tmp_path / d)], cwd=ROOT,
-                           capture_output=True, text=True, env=env)
-        assert r.returncode == 0, r.stderr
+    seed = tmp_path / "cold" / "cache"
+    seed.mkdir(parents=True)
+    for made in [shared / "font", *shared.glob("vega-bundle-*.js")]:
+        if made.is_dir():
+            shutil.copytree(made, seed / made.name)
+        elif made.is_file():
+            shutil.copy2(made, seed / made.name)
+    env = dict(os.environ, JUNHENG_WORKERS="0")
+    env.pop("JUNHENG_CACHE")
+    r = subprocess.run([*JUNHENG, "build", "--data-dir", str(MINIMAL), "--out", str(tmp_path / "cold")], cwd=ROOT,
+                       capture_output=True, text=True, env=env)
+    assert r.returncode == 0, r.stderr
+    assert len(list((seed / "svg").glob("*.svg"))) > 10          # its charts were rendered here, not reused
     for sub in ("data", "site"):
-        a, b = tree_hash(tmp_path / "a" / sub), tree_hash(tmp_path / "b" / sub)
+        a, b = tree_hash(built_minimal[0] / sub), tree_hash(tmp_path / "cold" / sub)
         assert a == b, sorted(k for k in a if a.get(k) != b.get(k))[:5]
 
 
@@ -130,7 +133,8 @@ def test_an_unchanged_rebuild_reuses_the_site_and_any_change_rebuilds(minimal_co
     assert "网站已生成" in build("--force")                       # unless asked
     assert tree_hash(out / "site") == first                       # and a real rebuild gives the same bytes
     (out / "site" / "tasks" / "index.html").write_text("tampered", encoding="utf-8")
-    assert "网站已生成" in build()                                # a touched site is rebuilt, not trusted
+    assert not reusable(validate(minimal_copy), out)              # a touched site is not trusted: the next build
+    assert "网站已生成" in build()                                # rebuilds it
     assert tree_hash(out / "site") == first
     levels = minimal_copy / "school_levels.csv"
     text = levels.read_text(encoding="utf-8")
@@ -139,5 +143,4 @@ def test_an_unchanged_rebuild_reuses_the_site_and_any_change_rebuilds(minimal_co
     i = header.index("key_teachers")
     changed = ",".join(row[:i] + [str(int(row[i]) + 1)] + row[i + 1:])
     levels.write_text(text.replace(text.splitlines()[1], changed, 1), encoding="utf-8")
-    assert "网站已生成" in build()                                # one changed number: a real rebuild
-    assert tree_hash(out / "site") != first
+    assert not reusable(validate(minimal_copy), out)              # one changed number: a real rebuild

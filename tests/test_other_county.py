@@ -76,16 +76,6 @@ def test_nothing_of_the_sample_county_is_left_in_its_data(county):
         assert "桓台" not in text and "（示例）" not in text and "县教育体育局" not in text, p.name
 
 
-def test_the_suites_data_checks_pass_on_it(county):
-    # a run of its own (not a worker of this one), sharing this run's build cache
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_XDIST")}
-    env.update(JUNHENG_DATASETS=str(county), JUNHENG_TEST_CACHE=os.environ["JUNHENG_CACHE"])
-    r = subprocess.run([sys.executable, "-m", "pytest", "-o", "addopts=", "-q", "-p", "no:cacheprovider", "tests/test_datasets.py"], cwd=ROOT,
-                       env=env, capture_output=True, text=True, timeout=900)
-    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-2000:]
-    assert "3 passed" in r.stdout and "failed" not in r.stdout and "skipped" not in r.stdout
-
-
 def test_build_gives_a_site_that_names_only_this_county(county, tmp_path):
     r = CliRunner().invoke(main, ["build", "--data-dir", str(county), "--out", str(tmp_path / "out")])
     assert r.exit_code == 0, r.output
@@ -101,6 +91,16 @@ def test_build_gives_a_site_that_names_only_this_county(county, tmp_path):
     downloads = (site / "downloads" / "index.html").read_text(encoding="utf-8")
     assert "清河县教育局. 清河县义务教育优质均衡发展监测数据" in downloads
     assert "60%" in (site / "government" / "index.html").read_text(encoding="utf-8")      # its own G14 target
+
+
+def test_the_suites_data_checks_pass_on_it(county):
+    # a run of its own (not a worker of this one), sharing this run's build cache
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_XDIST")}
+    env.update(JUNHENG_DATASETS=str(county), JUNHENG_TEST_CACHE=os.environ["JUNHENG_CACHE"])
+    r = subprocess.run([sys.executable, "-m", "pytest", "-o", "addopts=", "-q", "-p", "no:cacheprovider", "tests/test_datasets.py"], cwd=ROOT,
+                       env=env, capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-2000:]
+    assert "3 passed" in r.stdout and "failed" not in r.stdout and "skipped" not in r.stdout
 
 
 def test_diff_works_on_its_repository(county, tmp_path):

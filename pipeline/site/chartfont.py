@@ -58,10 +58,13 @@ def make_subset(weight: str, path: Path, chars: str, out: Path) -> str:
     from fontTools.ttLib import TTCollection, TTFont
 
     out.mkdir(parents=True, exist_ok=True)
+    # recalcBBoxes=False: the glyphs' bounds are kept as they are, not worked out again from every outline on saving
+    # (a third of the time); vl-convert measures text by advance widths, and the SVG is the same either way
     if path.suffix == ".ttc":
-        font = next(f for f in TTCollection(str(path), lazy=True).fonts if f["name"].getDebugName(1) == SOURCE)
+        font = next(f for f in TTCollection(str(path), lazy=True, recalcBBoxes=False).fonts
+                    if f["name"].getDebugName(1) == SOURCE)
     else:
-        font = TTFont(str(path), lazy=True)
+        font = TTFont(str(path), lazy=True, recalcBBoxes=False)
     opts = subset.Options()
     opts.layout_features = ["*"]       # keep every layout feature, so shaping (and so width) is unchanged
     opts.name_IDs = ["*"]
