@@ -122,8 +122,12 @@ def _files(r: Release, v, outputs: dict[str, pd.DataFrame]) -> dict[str, bytes]:
 
 
 def _code_key() -> str:
-    """What the rebuilt files depend on besides the data: this package's code and schemas."""
+    """What the rebuilt files depend on besides the data: this package's code and schemas, and the versions of the
+    libraries that compute and write them."""
+    from importlib.metadata import version
+
     h = hashlib.sha256(_VERSION.encode())
+    h.update(repr([version(lib) for lib in ("pandas", "numpy", "pyarrow")]).encode())
     root = Path(__file__).resolve().parent
     for p in sorted(root.rglob("*")):
         if p.is_file() and p.suffix in (".py", ".json", ".csv") and "__pycache__" not in p.parts:

@@ -313,3 +313,49 @@ def test_item_pages_give_each_profile_its_own_source_and_confidence(minimal_site
     assert national["source"] != county["source"] and national["label"] != county["label"]
     assert f"依据：{national['source']}（可信度：{national['label']}）" in page
     assert f"依据：{county['source']}（可信度：{county['label']}）" in page
+
+
+def test_a_cached_chart_follows_the_countys_translations(tmp_path):
+    """A chart's spec kept in the build cache is not served once the county's translations (read by term()) change."""
+    import pandas as pd
+
+    from pipeline.i18n import use_translations
+    from pipeline.site import charts
+
+    df = pd.DataFrame({"year": [2024, 2025], "town": ["某镇", "某镇"], "cv": [0.41, 0.39], "threshold": [0.5, 0.5],
+                       "status": ["达标", "达标"]})
+    charts.use_cache(tmp_path)
+    try:
+        made = []
+        for en in ("Mou Town", "Mou Township", "Mou Township"):
+            use_translations(pd.DataFrame({"zh": ["某镇"], "en": [en], "note": [""]}))
+            made.append(charts.cv_lines("cv-town", df, "CV", "summary", series="town", series_title="Town", lang="en"))
+        assert list(made[0].data["town"]) == ["Mou Town"] * 2
+        assert list(made[1].data["town"]) == ["Mou Township"] * 2 and "Mou Township" in json.dumps(made[1].spec)
+        assert made[2].spec == made[1].spec and len(list(tmp_path.glob("*.json"))) == 2     # the same words: read back
+    finally:
+        charts.use_cache(None)
+        use_translations(None)
+
+
+def test_a_cached_workbook_follows_the_tables_field_descriptions(tmp_path, monkeypatch):
+    """A workbook kept in the build cache is not served once its table's field descriptions change (a county may
+    describe its fields in a schema of its own)."""
+    from pipeline.site import downloads
+
+    v = validate(MINIMAL)
+    out = compute_tables(v.tables)
+    meta = make_state(v, out, None).meta
+
+    def towns_sheet(files):
+        files = {k: (f.result() if hasattr(f, "result") else f) for k, f in files.items()}
+        wb = openpyxl.load_workbook(io.BytesIO(files["downloads/inputs/towns.xlsx"]))
+        return [[c.value for c in row] for row in wb["字段说明"].iter_rows()]
+
+    first = towns_sheet(downloads.build(v.tables, out, meta, tmp_path)[0])
+    fields = downloads.schema_fields
+    changed = lambda name, kind: [dict(f, description="本县自己的说明") for f in fields(name, kind)] if name == "towns" else fields(name, kind)
+    monkeypatch.setattr(downloads, "schema_fields", changed)
+    second = towns_sheet(downloads.build(v.tables, out, meta, tmp_path)[0])
+    assert first != second and all(row[3] == "本县自己的说明" for row in second[1:] if row[0] != downloads.NOTE_COL)
+    assert len(list(tmp_path.iterdir())) > 2          # both were made through the cache

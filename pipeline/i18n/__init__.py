@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 import functools
+import hashlib
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,13 +47,20 @@ def _terms() -> dict[str, str]:
 
 
 _county: dict[str, str] = {}          # the county's own words in English (its translations table), see use_translations
+_county_digest = hashlib.sha256(b"[]").hexdigest()
 
 
 def use_translations(table) -> None:
     """Take the county's translations table (zh, en: its own wording, such as task titles and departments, in English)
     for term() from now on; None or an empty table: none. The tool's glossary comes first for the official terms."""
-    global _county
+    global _county, _county_digest
     _county = {} if table is None or not len(table) else dict(zip(table["zh"].astype(str), table["en"].astype(str)))
+    _county_digest = hashlib.sha256(json.dumps(sorted(_county.items()), ensure_ascii=False).encode()).hexdigest()
+
+
+def translations_digest() -> str:
+    """A digest of the county's translations term() uses now (for cache keys of what term() helped make)."""
+    return _county_digest
 
 
 def term(text, lang: str = "en"):

@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 
 from .. import inert
 from ..indicators import exact
-from ..i18n import mark_chinese, term
+from ..i18n import mark_chinese, term, translations_digest
 
 FONT = "system-ui, PingFang SC, Microsoft YaHei, Noto Sans CJK SC, sans-serif"
 # Pass, fail and pending (the same three as --jh-ok/--jh-bad/--jh-wait in junheng.css): blue, red and grey, each
@@ -59,8 +59,20 @@ def use_cache(folder: Path | None) -> None:
     _MEMO = folder
 
 
+def _code() -> str:
+    """A digest of what the chart builders run besides their arguments: this module, the number formats
+    (indicators/exact.py), inert.py, and the i18n package with its glossary and tables."""
+    root = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256()
+    for p in [Path(__file__), root / "indicators" / "exact.py", root / "inert.py", *sorted((root / "i18n").iterdir())]:
+        if p.is_file():
+            h.update(p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()
+
+
 def _memo(fn):
-    """Keep a chart builder's result in the build cache, keyed by its inputs, this module's code and Altair's version.
+    """Keep a chart builder's result in the build cache, keyed by its inputs, the code and words it uses (_code) and
+    the county's translations that term() reads, and Altair's and pyarrow's versions.
 
     Altair takes about a quarter of a second a chart (most of it checking each encoding against the Vega-Lite
     schema); an unchanged chart, in a rebuild or in the many builds of the tests, is read back instead: its spec and
@@ -71,13 +83,14 @@ def _memo(fn):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    code = _code()
 
     @functools.wraps(fn)
     def wrapper(chart_id: str, df: pd.DataFrame, *args, **kw) -> Chart:
         if _MEMO is None:
             return fn(chart_id, df, *args, **kw)
-        h = hashlib.sha256(json.dumps([fn.__name__, code, alt.__version__, pa.__version__, chart_id, list(map(str, df.columns)),
+        h = hashlib.sha256(json.dumps([fn.__name__, code, translations_digest(), alt.__version__, pa.__version__, chart_id,
+                                       list(map(str, df.columns)),
                                        list(map(str, df.dtypes)), args, kw], ensure_ascii=False, default=str).encode())
         h.update(pd.util.hash_pandas_object(df, index=True).to_numpy().tobytes())
         head, table = _MEMO / f"{h.hexdigest()[:32]}.json", _MEMO / f"{h.hexdigest()[:32]}.parquet"

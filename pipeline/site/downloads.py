@@ -13,6 +13,7 @@ import json
 import re
 import zipfile
 from datetime import datetime
+from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
@@ -28,7 +29,6 @@ from ..i18n import column_title_en, description_en, table_title_en
 NOTE_COL = "illustrative_note"
 NOTE = "示例数据（虚构，仅用于演示）"
 _FIXED = (1980, 1, 1, 0, 0, 0)
-_VERSION = "downloads-3"          # bump when the XLSX or Parquet layout changes, to invalidate cached artifacts
 _PA_IN = {"integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(), "string": pa.string(), "date": pa.string()}
 
 
@@ -129,6 +129,18 @@ def _parquet(name: str, kind: str, df: pd.DataFrame, meta: dict) -> bytes:
     return buf.getvalue()
 
 
+def _maker() -> str:
+    """What a cached workbook or Parquet file depends on besides its table, title, fields and release: this module's
+    code and the versions of openpyxl and pyarrow that write them (a cache kept between runs must not serve a file an
+    older writer made)."""
+    from importlib.metadata import version
+
+    return json.dumps([hashlib.sha256(Path(__file__).read_bytes()).hexdigest(), version("openpyxl"), version("pyarrow")])
+
+
+_MAKER = _maker()
+
+
 def _cache_path(cache_dir, key_parts: tuple):
     key = hashlib.sha256(b"\0".join(p if isinstance(p, bytes) else str(p).encode() for p in key_parts)).hexdigest()[:32]
     return cache_dir / key
@@ -162,7 +174,7 @@ def build(inputs: dict[str, pd.DataFrame], outputs: dict[str, pd.DataFrame], met
             df = _frame(frames[name].drop(columns=["_row"], errors="ignore"), fields, meta["illustrative"])
             base = f"downloads/{kind}/{name}"
             files[f"{base}.csv"] = csv_bytes = _csv(df)
-            key = (_VERSION, kind, name, csv_bytes, json.dumps(meta, sort_keys=True, ensure_ascii=False, default=str))
+            key = (_MAKER, kind, name, title, csv_bytes, json.dumps([fields, meta], sort_keys=True, ensure_ascii=False, default=str))
             files[f"{base}.xlsx"] = _cached_job(cache_dir, key + (b"xlsx",), pool, make_xlsx, name, title, df, fields, meta)
             files[f"{base}.parquet"] = _cached_job(cache_dir, key + (b"parquet",), None, _parquet, name, kind, df, meta)   # quick: here
             listing.append(dict(kind=kind, name=name, title=title, rows=len(df), base=base))
