@@ -58,7 +58,7 @@ def _hash_tree(h, folder: Path) -> None:
 
 def fingerprint(v, config_file: Path, engine: str = "mkdocs") -> str:
     """Everything a build depends on: the data, the package (code, schemas, templates, site sources), the config,
-    the engine and library versions, the site URL and the git commit (shown in the footer)."""
+    the engine and library versions, the site URL, the git commit (shown in the footer) and the installed chart font."""
     from importlib.metadata import PackageNotFoundError, version
 
     from .context import git_commit
@@ -74,6 +74,9 @@ def fingerprint(v, config_file: Path, engine: str = "mkdocs") -> str:
         except PackageNotFoundError:
             h.update(lib.encode())
     h.update(repr((engine, os.environ.get("JUNHENG_SITE_URL", ""), git_commit(Path(v.package.root)))).encode())
+    from .charts import _renderer_id
+
+    h.update(_renderer_id().encode())           # the installed chart font the static SVGs were measured with
     return h.hexdigest()
 
 
