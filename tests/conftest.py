@@ -116,12 +116,9 @@ def _run_lock(tmp_path_factory, name: str):
     """Hold a lock of this whole run: one worker makes a shared thing while the others wait for it."""
     import fcntl
 
-    with open(_run_root(tmp_path_factory) / f"{name}.lock", "w") as fh:
+    with open(_run_root(tmp_path_factory) / f"{name}.lock", "w") as fh:      # closing the file releases the lock
         fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -237,5 +234,3 @@ def browser():
         b = p.chromium.launch(executable_path=exe, args=ARGS)
         yield b
         b.close()
-
-

@@ -342,14 +342,14 @@ def test_a_cached_workbook_follows_the_tables_field_descriptions(tmp_path, monke
     """A workbook kept in the build cache is not served once its table's field descriptions change (a county may
     describe its fields in a schema of its own)."""
     from pipeline.site import downloads
+    from pipeline.site.workers import resolve
 
     v = validate(MINIMAL)
     out = compute_tables(v.tables)
     meta = make_state(v, out, None).meta
 
     def towns_sheet(files):
-        files = {k: (f.result() if hasattr(f, "result") else f) for k, f in files.items()}
-        wb = openpyxl.load_workbook(io.BytesIO(files["downloads/inputs/towns.xlsx"]))
+        wb = openpyxl.load_workbook(io.BytesIO(resolve(files)["downloads/inputs/towns.xlsx"]))
         return [[c.value for c in row] for row in wb["字段说明"].iter_rows()]
 
     first = towns_sheet(downloads.build(v.tables, out, meta, tmp_path)[0])

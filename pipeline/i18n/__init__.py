@@ -46,8 +46,12 @@ def _terms() -> dict[str, str]:
     return {r["zh"]: r["en"] for r in glossary()}
 
 
+def _digest(words: dict[str, str]) -> str:
+    return hashlib.sha256(json.dumps(sorted(words.items()), ensure_ascii=False).encode()).hexdigest()
+
+
 _county: dict[str, str] = {}          # the county's own words in English (its translations table), see use_translations
-_county_digest = hashlib.sha256(b"[]").hexdigest()
+_county_digest = _digest(_county)
 
 
 def use_translations(table) -> None:
@@ -55,7 +59,7 @@ def use_translations(table) -> None:
     for term() from now on; None or an empty table: none. The tool's glossary comes first for the official terms."""
     global _county, _county_digest
     _county = {} if table is None or not len(table) else dict(zip(table["zh"].astype(str), table["en"].astype(str)))
-    _county_digest = hashlib.sha256(json.dumps(sorted(_county.items()), ensure_ascii=False).encode()).hexdigest()
+    _county_digest = _digest(_county)
 
 
 def translations_digest() -> str:

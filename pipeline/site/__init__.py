@@ -74,9 +74,9 @@ def fingerprint(v, config_file: Path, engine: str = "mkdocs") -> str:
         except PackageNotFoundError:
             h.update(lib.encode())
     h.update(repr((engine, os.environ.get("JUNHENG_SITE_URL", ""), git_commit(Path(v.package.root)))).encode())
-    from .charts import _renderer_id
+    from .charts import renderer_id
 
-    h.update(_renderer_id().encode())           # the installed chart font the static SVGs were measured with
+    h.update(renderer_id().encode())           # the installed chart font the static SVGs were measured with
     return h.hexdigest()
 
 

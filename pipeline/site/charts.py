@@ -259,7 +259,7 @@ def interval_chart(chart_id: str, df: pd.DataFrame, title: str, threshold: float
                  {"rate": "rate_text"})
 
 
-def _renderer_id() -> str:
+def renderer_id() -> str:
     """What a static SVG depends on besides its spec: vl-convert's version and the installed chart font it measures
     text with (a cache kept between CI runs must not serve an SVG an older vl-convert or font drew)."""
     import vl_convert
@@ -272,7 +272,7 @@ def _renderer_id() -> str:
 
 class Renderer:
     """Makes each chart's files (SVG, CSV) and its HTML; SVGs are cached across builds by spec hash (and
-    _renderer_id)."""
+    renderer_id)."""
 
     WORDS = {"zh": ("：", "图表数据（表格）", "下载图表数据（CSV）"), "en": (": ", "The chart's data (table)", "Download the chart's data (CSV)")}
 
@@ -282,7 +282,7 @@ class Renderer:
         self.pool = pool              # workers.Pool: render in worker processes; None: here, one by one (INLINE)
         self.font_dir = font_dir      # the chart-font subset's folder (chartfont), or None
         self.files: dict[str, bytes | str] = {}
-        self._id = _renderer_id() if cache_dir else ""
+        self._id = renderer_id() if cache_dir else ""
 
     def svg(self, spec: dict):
         """The static SVG of a spec: text from the cache, or a pending job (workers.Pending) that caches it."""
