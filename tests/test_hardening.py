@@ -32,24 +32,23 @@ def test_commands_never_write_to_data_or_schemas(minimal_copy, tmp_path):
     assert tree_hash(ROOT / "pipeline" / "schemas") == schemas_before
 
 
-@pytest.fixture(scope="module")
-def previous_site(tmp_path_factory, built_minimal):
-    """A complete earlier build of the minimal data (`junheng build --data-dir tests/fixtures/minimal`), to kill over."""
-    return copy_build(built_minimal, tmp_path_factory.mktemp("killed") / "out")
-
-
-@pytest.mark.parametrize("stage", ["compute", "pages", "generator"])
-def test_sigkill_during_build_keeps_the_previous_site(previous_site, stage):
-    out = previous_site
+def test_sigkill_during_build_keeps_the_previous_site(built_minimal, tmp_path):
+    # a complete earlier build of the minimal data, killed over at each stage in turn, each build starting over what
+    # the one before left behind
+    out = copy_build(built_minimal, tmp_path / "out")
     site_before, data_before = tree_hash(out / "site"), tree_hash(out / "data")
-    status = kill_at([*JUNHENG, "build", "--force", "--data-dir", str(MINIMAL), "--out", str(out)], stage, cwd=ROOT)
-    assert status == -signal.SIGKILL
-    assert tree_hash(out / "site") == site_before and (out / "site" / "index.html").is_file()
-    assert tree_hash(out / "data") == data_before
-    # the next build cleans up after the killed one and succeeds
+    for stage in ("compute", "archive", "pages", "generator"):
+        status = kill_at([*JUNHENG, "build", "--force", "--data-dir", str(MINIMAL), "--out", str(out)], stage, cwd=ROOT)
+        assert status == -signal.SIGKILL, stage
+        assert tree_hash(out / "site") == site_before and (out / "site" / "index.html").is_file(), stage
+        assert tree_hash(out / "data") == data_before, stage
+        assert list(out.glob(".staging-*")), stage              # it was killed mid-way, its half-made build left
+    # the next build cleans up after the killed ones and succeeds
     r = subprocess.run([*JUNHENG, "build", "--data-dir", str(MINIMAL), "--out", str(out)], cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
+    assert "网站已生成" in r.stdout                               # a real build: the killed ones left no stamp to reuse
     assert not list(out.glob(".staging-*"))
+    assert tree_hash(out / "site") == site_before and tree_hash(out / "data") == data_before
 
 
 def test_two_builds_are_byte_identical(tmp_path, built_minimal):
@@ -118,7 +117,7 @@ def test_too_many_rows_is_refused(minimal_copy, monkeypatch):
     assert r.exit_code == 1 and "行的上限" in r.output and "JUNHENG_MAX_ROWS" in r.output
 
 
-def test_an_unchanged_rebuild_reuses_the_site_and_any_change_rebuilds(minimal_copy, tmp_path):
+def test_an_unchanged_rebuild_reuses_the_site_and_any_change_rebuilds(minimal_copy, tmp_path, monkeypatch):
     out = tmp_path / "out"
 
     def build(*extra):
@@ -130,12 +129,14 @@ def test_an_unchanged_rebuild_reuses_the_site_and_any_change_rebuilds(minimal_co
     first = tree_hash(out / "site")
     assert "沿用已有网站" in build()                              # nothing changed: reused as it is
     assert tree_hash(out / "site") == first
-    assert "网站已生成" in build("--force")                       # unless asked
-    assert tree_hash(out / "site") == first                       # and a real rebuild gives the same bytes
     (out / "site" / "tasks" / "index.html").write_text("tampered", encoding="utf-8")
     assert not reusable(validate(minimal_copy), out)              # a touched site is not trusted: the next build
     assert "网站已生成" in build()                                # rebuilds it
-    assert tree_hash(out / "site") == first
+    assert tree_hash(out / "site") == first                       # and a real rebuild gives the same bytes
+    assert reusable(validate(minimal_copy), out)
+    called = []
+    monkeypatch.setattr("pipeline.site.build", lambda v, o, force=False, engine="mkdocs": called.append(force) or o / "site")
+    assert "网站已生成" in build("--force") and called == [True]  # an unchanged site is built again when asked
     levels = minimal_copy / "school_levels.csv"
     text = levels.read_text(encoding="utf-8")
     row = text.splitlines()[1].split(",")
