@@ -39,10 +39,12 @@ test: env
 # worker so its fixtures are built once, but for the modules tests/conftest.py spreads test by test (no Node.js).
 # Its builds keep their cache (charts, workbooks, chart font; every entry keyed by all it is made from) in
 # build/test-cache from one run to the next, emptied once it passes 500 MB; `make test` starts from an empty one.
+# The test workers already use every core, so the builds start no processes of their own (JUNHENG_WORKERS=0), but
+# for the two shared builds that the other tests compare with (tests/conftest.py).
 TEST_CACHE := build/test-cache
 check: dev
 	@if [ -d $(TEST_CACHE) ] && [ "$$(du -sm $(TEST_CACHE) | cut -f1)" -gt 500 ]; then rm -rf $(TEST_CACHE); fi
-	JUNHENG_TEST_CACHE=$(abspath $(TEST_CACHE)) $(BIN)/python -m pytest -m "not browser" -n auto --dist loadscope
+	JUNHENG_TEST_CACHE=$(abspath $(TEST_CACHE)) JUNHENG_WORKERS=0 $(BIN)/python -m pytest -m "not browser" -n auto --dist loadscope
 
 # regenerate the frozen illustrative sample the tests run on, from the seeded script (staff edit datasets/, not the
 # script; to put the illustrative county back into datasets/: .venv/bin/python -m pipeline.synth --out datasets)

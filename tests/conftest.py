@@ -38,12 +38,17 @@ def edit(folder: Path, name: str, row: int, col: str, value: str) -> None:
         csv.writer(fh, lineterminator="\n").writerows(rows)
 
 
+# a test repository's commits at a fixed time: the same test makes the same commits on every run, so a build cache
+# kept between runs (`make check`) finds the releases it archived from them before
+_GIT_TIME = {"GIT_AUTHOR_DATE": "2026-01-01T00:00:00+08:00", "GIT_COMMITTER_DATE": "2026-01-01T00:00:00+08:00"}
+
+
 def git(repo: Path, *args: str) -> None:
-    """git in a test repository, as a fixed test author."""
+    """git in a test repository, as a fixed test author at a fixed time."""
     import subprocess
 
     subprocess.run(["git", "-c", "user.email=t@example.invalid", "-c", "user.name=t", *args], cwd=repo, check=True,
-                   capture_output=True)
+                   capture_output=True, env={**os.environ, **_GIT_TIME})
 
 
 def data_repo(root: Path, source: Path) -> Path:
@@ -179,12 +184,25 @@ def sample_outputs(sample_validated):
 
 def _shared_build(tmp_path_factory, name: str, v) -> tuple[Path, Path]:
     """`v` built once for the whole run into a folder of the run (the first worker builds, the others wait and reuse
-    it as an unchanged rebuild): (out, site). Tests read it and never change it; copy it (`copy_build`) to change it."""
+    it as an unchanged rebuild): (out, site). Tests read it and never change it; copy it (`copy_build`) to change it.
+
+    It is built as `junheng build` builds by default, with worker processes (a pool for the charts and workbooks, a
+    second MkDocs process for the English edition), even where the run asks the other builds for none
+    (JUNHENG_WORKERS=0, as `make check` does): test_two_builds_are_byte_identical compares it with a build made
+    without them."""
     from pipeline.site import build
 
     out = _run_root(tmp_path_factory) / name
-    with _run_lock(tmp_path_factory, name):
-        site = build(v, out)
+    saved = os.environ.get("JUNHENG_WORKERS")
+    os.environ["JUNHENG_WORKERS"] = "2"
+    try:
+        with _run_lock(tmp_path_factory, name):
+            site = build(v, out)
+    finally:
+        if saved is None:
+            os.environ.pop("JUNHENG_WORKERS")
+        else:
+            os.environ["JUNHENG_WORKERS"] = saved
     return out, site
 
 

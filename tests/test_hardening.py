@@ -37,7 +37,7 @@ def test_sigkill_during_build_keeps_the_previous_site(built_minimal, tmp_path):
     # the one before left behind
     out = copy_build(built_minimal, tmp_path / "out")
     site_before, data_before = tree_hash(out / "site"), tree_hash(out / "data")
-    for stage in ("compute", "archive", "pages", "generator"):
+    for stage in ("compute", "pages", "generator"):
         status = kill_at([*JUNHENG, "build", "--force", "--data-dir", str(MINIMAL), "--out", str(out)], stage, cwd=ROOT)
         assert status == -signal.SIGKILL, stage
         assert tree_hash(out / "site") == site_before and (out / "site" / "index.html").is_file(), stage
@@ -52,9 +52,10 @@ def test_sigkill_during_build_keeps_the_previous_site(built_minimal, tmp_path):
 
 
 def test_two_builds_are_byte_identical(tmp_path, built_minimal):
-    # The shared build of the minimal data was made in a test worker, with the worker pool and the run's build cache
-    # (which other builds fill). This one is made by the command, cold, in a cache of its own (OUT/cache), rendering
-    # charts and workbooks in its own process (JUNHENG_WORKERS=0), but for two things made before from the same
+    # The shared build of the minimal data was made in a test worker, with the worker pool, a second MkDocs process for
+    # the English edition and the run's build cache (which other builds fill). This one is made by the command, cold,
+    # in a cache of its own (OUT/cache), rendering charts and workbooks and making both editions in its own process
+    # (JUNHENG_WORKERS=0), but for two things made before from the same
     # inputs: the chart font, which only measures text and never reaches the output
     # (test_chart_font_subset_gives_the_same_svg), and vl-convert's Vega bundle, shipped as vl-convert gives it.
     shared = Path(os.environ["JUNHENG_CACHE"])

@@ -72,7 +72,7 @@ def _code() -> str:
 
 def _memo(fn):
     """Keep a chart builder's result in the build cache, keyed by its inputs, the code and words it uses (_code) and
-    the county's translations that term() reads, and Altair's and pyarrow's versions.
+    the county's translations that term() reads, and Altair's, pyarrow's and pandas' versions.
 
     Altair takes about a quarter of a second a chart (most of it checking each encoding against the Vega-Lite
     schema); an unchanged chart, in a rebuild or in the many builds of the tests, is read back instead: its spec and
@@ -89,7 +89,7 @@ def _memo(fn):
     def wrapper(chart_id: str, df: pd.DataFrame, *args, **kw) -> Chart:
         if _MEMO is None:
             return fn(chart_id, df, *args, **kw)
-        h = hashlib.sha256(json.dumps([fn.__name__, code, translations_digest(), alt.__version__, pa.__version__, chart_id,
+        h = hashlib.sha256(json.dumps([fn.__name__, code, translations_digest(), alt.__version__, pa.__version__, pd.__version__, chart_id,
                                        list(map(str, df.columns)),
                                        list(map(str, df.dtypes)), args, kw], ensure_ascii=False, default=str).encode())
         h.update(pd.util.hash_pandas_object(df, index=True).to_numpy().tobytes())

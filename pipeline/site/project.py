@@ -23,6 +23,7 @@ from pathlib import Path
 import yaml
 
 from .context import SiteState
+from .workers import configured
 
 HERE = Path(__file__).resolve().parent
 SOURCES = HERE / "sources"
@@ -246,7 +247,12 @@ def generate(project: Path, engine: str = "mkdocs", epoch: int | None = None) ->
         raise RuntimeError(f"不支持的网站生成器「{engine}」，可选：{'、'.join(ENGINES)}。")
     en = (project / "en").resolve()          # absolute: the second process runs in that folder
     has_en = (en / "mkdocs.yml").is_file()
-    if engine == "mkdocs":
+    if engine == "mkdocs" and has_en and configured() == 0:
+        _mkdocs(project, epoch)        # no other process wanted (JUNHENG_WORKERS=0): both editions made here, in turn
+        _mkdocs(en, epoch)
+        for folder in (project, en):
+            _compact_search_index(folder / "site")
+    elif engine == "mkdocs":
         # the English edition is made by a second MkDocs process on another core while this one makes the Chinese site
         other = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(en / "mkdocs.yml")], cwd=en, env=env,
                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) if has_en else None

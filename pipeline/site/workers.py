@@ -42,15 +42,19 @@ def make_xlsx(*args) -> bytes:
     return _xlsx(*args)
 
 
+def configured() -> int:
+    """How many worker processes a build may start: JUNHENG_WORKERS, else one a core. 0 means none at all: every job,
+    and the English edition too, made in the build's own process (for a machine already busy, such as a test run)."""
+    env = os.environ.get("JUNHENG_WORKERS")
+    return int(env) if env and env.isdigit() else (os.cpu_count() or 1)
+
+
 class Pool:
     """A process pool started on first use; `workers=0` (or `JUNHENG_WORKERS=0`) runs every job in this process."""
 
     def __init__(self, workers: int | None = None):
         self._ex: ProcessPoolExecutor | None = None
-        env = os.environ.get("JUNHENG_WORKERS")
-        if workers is None:
-            workers = int(env) if env and env.isdigit() else (os.cpu_count() or 1)
-        self.workers = workers
+        self.workers = configured() if workers is None else workers
 
     def submit(self, fn, *args) -> Future:
         if self.workers < 1:
