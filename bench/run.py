@@ -10,10 +10,8 @@ import argparse
 import json
 import math
 import os
-import resource
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
