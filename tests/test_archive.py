@@ -89,13 +89,30 @@ def test_the_correction_is_listed_old_to_new_with_its_reason(two_releases):
     assert "学校指标数值" in index          # the value itself, old and new, beside the flipped verdicts
 
 
+def _release_pages(v) -> tuple[dict, dict]:
+    """The Chinese pages (Markdown) and other files the build writes for V's archive, before the site generator runs
+    (the two_releases tests above check the generated site)."""
+    import os
+    from pathlib import Path
+
+    from pipeline import archive
+    from pipeline.compute import compute_tables
+    from pipeline.site.context import make_state
+    from pipeline.site.pages import Site
+
+    cache = Path(os.environ["JUNHENG_CACHE"])
+    state = make_state(v, compute_tables(v.tables), cache / "svg")
+    state.archive = archive.rebuild(v, cache)
+    return Site(state).build(), state.extra_files
+
+
 def test_outside_git_the_archive_says_why_it_is_empty(tmp_path):
     import shutil
 
     shutil.copytree(MINIMAL, tmp_path / "data")
-    site = build(validate(tmp_path / "data"), tmp_path / "out")
-    page = (site / "releases" / "2026.1" / "index.html").read_text(encoding="utf-8")
-    assert "不在 git 仓库中" in page
+    pages, files = _release_pages(validate(tmp_path / "data"))
+    assert "不在 git 仓库中" in pages["releases/2026.1.md"]
+    assert not [f for f in files if f.startswith("releases/")]
 
 
 def test_a_recorded_commit_is_used_and_an_older_file_may_lack_the_column(tmp_path):
@@ -115,8 +132,6 @@ def test_a_recorded_commit_is_used_and_an_older_file_may_lack_the_column(tmp_pat
         r["commit"] = base[:12] if r["release"] != "2022.1" else "deadbeef0000"
     _write(data / "releases.csv", rows)
     git(repo, "commit", "-qam", "record the commits")
-    site = build(validate(data), tmp_path / "out")
-    page = (site / "releases" / "2025.1" / "index.html").read_text(encoding="utf-8")
-    assert base[:12] in page and (site / "releases" / "2025.1" / "verdict.csv").is_file()
-    bad = (site / "releases" / "2022.1" / "index.html").read_text(encoding="utf-8")
-    assert "无法取出提交" in bad and not (site / "releases" / "2022.1" / "verdict.csv").exists()
+    pages, files = _release_pages(validate(data))
+    assert base[:12] in pages["releases/2025.1.md"] and "releases/2025.1/verdict.csv" in files
+    assert "无法取出提交" in pages["releases/2022.1.md"] and "releases/2022.1/verdict.csv" not in files

@@ -44,9 +44,9 @@ def test_sigkill_during_build_keeps_the_previous_site(built_minimal, tmp_path):
         assert tree_hash(out / "data") == data_before, stage
         assert list(out.glob(".staging-*")), stage              # it was killed mid-way, its half-made build left
     # the next build cleans up after the killed ones and succeeds
-    r = subprocess.run([*JUNHENG, "build", "--data-dir", str(MINIMAL), "--out", str(out)], cwd=ROOT, capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
-    assert "网站已生成" in r.stdout                               # a real build: the killed ones left no stamp to reuse
+    r = CliRunner().invoke(main, ["build", "--data-dir", str(MINIMAL), "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "网站已生成" in r.output                               # a real build: the killed ones left no stamp to reuse
     assert not list(out.glob(".staging-*"))
     assert tree_hash(out / "site") == site_before and tree_hash(out / "data") == data_before
 
