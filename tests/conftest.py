@@ -132,13 +132,9 @@ def shared_build_cache(tmp_path_factory):
     of the suite render each chart, workbook and font subset once. Entries are keyed by what they are made from, so
     sharing changes no output (test_two_builds_are_byte_identical builds cold, in caches of their own). A run started
     by a test (tests/test_other_county.py) is handed its parent's cache in JUNHENG_TEST_CACHE."""
-    old = os.environ.get("JUNHENG_CACHE")
-    os.environ["JUNHENG_CACHE"] = os.environ.get("JUNHENG_TEST_CACHE") or str(_run_root(tmp_path_factory) / "junheng-cache")
-    yield
-    if old is None:
-        os.environ.pop("JUNHENG_CACHE", None)
-    else:
-        os.environ["JUNHENG_CACHE"] = old
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("JUNHENG_CACHE", os.environ.get("JUNHENG_TEST_CACHE") or str(_run_root(tmp_path_factory) / "junheng-cache"))
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -193,16 +189,9 @@ def _shared_build(tmp_path_factory, name: str, v) -> tuple[Path, Path]:
     from pipeline.site import build
 
     out = _run_root(tmp_path_factory) / name
-    saved = os.environ.get("JUNHENG_WORKERS")
-    os.environ["JUNHENG_WORKERS"] = "2"
-    try:
-        with _run_lock(tmp_path_factory, name):
-            site = build(v, out)
-    finally:
-        if saved is None:
-            os.environ.pop("JUNHENG_WORKERS")
-        else:
-            os.environ["JUNHENG_WORKERS"] = saved
+    with pytest.MonkeyPatch.context() as mp, _run_lock(tmp_path_factory, name):
+        mp.setenv("JUNHENG_WORKERS", "2")
+        site = build(v, out)
     return out, site
 
 

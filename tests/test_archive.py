@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import zipfile
+from pathlib import Path
 
 import pytest
 
 from conftest import MINIMAL, data_repo, git
+from pipeline import archive
+from pipeline.compute import compute_tables
 from pipeline.site import build
+from pipeline.site.context import make_state
+from pipeline.site.pages import Site
 from pipeline.validate import validate
 
 
@@ -92,14 +98,6 @@ def test_the_correction_is_listed_old_to_new_with_its_reason(two_releases):
 def _release_pages(v) -> tuple[dict, dict]:
     """The Chinese pages (Markdown) and other files the build writes for V's archive, before the site generator runs
     (the two_releases tests above check the generated site)."""
-    import os
-    from pathlib import Path
-
-    from pipeline import archive
-    from pipeline.compute import compute_tables
-    from pipeline.site.context import make_state
-    from pipeline.site.pages import Site
-
     cache = Path(os.environ["JUNHENG_CACHE"])
     state = make_state(v, compute_tables(v.tables), cache / "svg")
     state.archive = archive.rebuild(v, cache)

@@ -247,17 +247,16 @@ def generate(project: Path, engine: str = "mkdocs", epoch: int | None = None) ->
         raise RuntimeError(f"不支持的网站生成器「{engine}」，可选：{'、'.join(ENGINES)}。")
     en = (project / "en").resolve()          # absolute: the second process runs in that folder
     has_en = (en / "mkdocs.yml").is_file()
-    if engine == "mkdocs" and has_en and configured() == 0:
-        _mkdocs(project, epoch)        # no other process wanted (JUNHENG_WORKERS=0): both editions made here, in turn
-        _mkdocs(en, epoch)
-        for folder in (project, en):
-            _compact_search_index(folder / "site")
-    elif engine == "mkdocs":
-        # the English edition is made by a second MkDocs process on another core while this one makes the Chinese site
+    if engine == "mkdocs":
+        # the English edition is made by a second MkDocs process on another core while this one makes the Chinese site,
+        # or after it, here, when the build is to start no other process (JUNHENG_WORKERS=0)
+        here = has_en and configured() == 0
         other = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(en / "mkdocs.yml")], cwd=en, env=env,
-                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) if has_en else None
+                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) if has_en and not here else None
         try:
             _mkdocs(project, epoch)
+            if here:
+                _mkdocs(en, epoch, "英文版网站")
         finally:
             log = other.communicate(timeout=1800)[0] if other else ""
         if other and (other.returncode != 0 or not (en / "site" / "index.html").is_file()):
@@ -274,7 +273,7 @@ def generate(project: Path, engine: str = "mkdocs", epoch: int | None = None) ->
     return site
 
 
-def _mkdocs(project: Path, epoch: int | None) -> None:
+def _mkdocs(project: Path, epoch: int | None, what: str = "网站") -> None:
     import logging
 
     from mkdocs.commands.build import build
@@ -293,7 +292,7 @@ def _mkdocs(project: Path, epoch: int | None) -> None:
     try:
         build(load_config(config_file=str(project / "mkdocs.yml")))
     except MkDocsException as e:
-        raise RuntimeError(f"网站生成失败：{e}。原有网站未改动。") from e
+        raise RuntimeError(f"{what}生成失败：{e}。原有网站未改动。") from e
     finally:
         if epoch is not None:
             if saved is None:
