@@ -7,8 +7,10 @@ release 2026.1 added, in a second commit. The archived files of 2025.1 must stay
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import logging
 import os
 import zipfile
 from pathlib import Path
@@ -36,8 +38,35 @@ def _write(path, rows):
         w.writerows(rows)
 
 
+class _Warnings(logging.Handler):
+    """What the site generator warns about while it builds (MkDocs logs under "mkdocs")."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.seen: list[str] = []
+
+    def emit(self, record):
+        self.seen.append(record.getMessage())
+
+
 @pytest.fixture(scope="module")
 def two_releases(tmp_path_factory):
+    with pytest.MonkeyPatch.context() as mp, _watching("mkdocs") as warned:
+        mp.setenv("JUNHENG_WORKERS", "0")        # both editions made here, so the warnings of both are seen
+        yield (*_two_releases(tmp_path_factory), warned.seen)
+
+
+@contextlib.contextmanager
+def _watching(logger: str):
+    handler = _Warnings()
+    logging.getLogger(logger).addHandler(handler)
+    try:
+        yield handler
+    finally:
+        logging.getLogger(logger).removeHandler(handler)
+
+
+def _two_releases(tmp_path_factory):
     import shutil
 
     root = tmp_path_factory.mktemp("archive")
@@ -60,7 +89,7 @@ def two_releases(tmp_path_factory):
 
 
 def test_each_release_has_a_permanent_page_and_downloads(two_releases):
-    _, site, _, _ = two_releases
+    _, site, _, _, _ = two_releases
     for version in ("2025.1", "2026.1"):
         page = (site / "releases" / version / "index.html").read_text(encoding="utf-8")
         assert f"数据版本 {version}" in page and "当前版本" in page
@@ -74,8 +103,15 @@ def test_each_release_has_a_permanent_page_and_downloads(two_releases):
     assert "releases/" in (site / "changelog" / "index.html").read_text(encoding="utf-8")     # the current site links it
 
 
+def test_the_site_generator_finds_every_link_of_the_release_pages(two_releases):
+    # MkDocs checks each Markdown link to a file against the documentation's files and warns of any it cannot find;
+    # a clerk running `junheng build` reads those warnings as errors. Both builds, both editions, none to give.
+    *_, warned = two_releases
+    assert warned == []
+
+
 def test_a_later_data_change_never_alters_an_archived_release(two_releases):
-    _, site, before, _ = two_releases
+    _, site, before, _, _ = two_releases
     after = {p.relative_to(site).as_posix(): p.read_bytes() for p in (site / "releases" / "2025.1").iterdir() if p.is_file()}
     files = {k: v for k, v in after.items() if not k.endswith("index.html")}
     assert files and files == {k: v for k, v in before.items() if not k.endswith("index.html")}
@@ -85,7 +121,7 @@ def test_a_later_data_change_never_alters_an_archived_release(two_releases):
 
 
 def test_the_correction_is_listed_old_to_new_with_its_reason(two_releases):
-    _, site, _, school = two_releases
+    _, site, _, school, _ = two_releases
     changelog = (site / "changelog" / "index.html").read_text(encoding="utf-8")
     assert "更正" in changelog and "2025.1" in changelog and "→" in changelog
     feed = (site / "feed.xml").read_text(encoding="utf-8")
