@@ -18,6 +18,7 @@ import pytest
 
 from conftest import MINIMAL, copy_build, tree_hash
 from pipeline.compute import compute_tables
+from pipeline.indicators.rules import CONFIDENCE_ZH
 from pipeline.site.context import make_state
 from pipeline.site.pages import Site, md
 from pipeline.validate import validate
@@ -311,8 +312,48 @@ def test_item_pages_give_each_profile_its_own_source_and_confidence(minimal_site
         rules = {(r["rule_id"], r["profile"]): r for r in _csv.DictReader(fh)}
     national, county = rules[("G1", "national")], rules[("G1", "county")]
     assert national["source"] != county["source"] and national["label"] != county["label"]
-    assert f"依据：{national['source']}（可信度：{national['label']}）" in page
-    assert f"依据：{county['source']}（可信度：{county['label']}）" in page
+    assert f"依据：{national['source']}（可信度：{CONFIDENCE_ZH[national['label']]}）" in page
+    assert f"依据：{county['source']}（可信度：{CONFIDENCE_ZH[county['label']]}）" in page
+
+
+class _Visible(HTMLParser):
+    """A page's text as a reader sees it (no script or style)."""
+
+    def __init__(self):
+        super().__init__()
+        self.skip, self.text = 0, []
+
+    def handle_starttag(self, tag, attrs):
+        self.skip += tag in ("script", "style")
+
+    def handle_endtag(self, tag):
+        self.skip -= tag in ("script", "style")
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.text.append(data)
+
+
+def test_chinese_pages_say_how_firm_each_rule_is_in_chinese(built_site):
+    """Every rule's confidence label (official, secondary, unverified) shows beside it in Chinese words. The codes,
+    which the tables and downloads keep, are named only on the method page, beside their words, and in the downloads'
+    data dictionary."""
+    _, site = built_site
+    codes = re.compile(r"\b(?:" + "|".join(CONFIDENCE_ZH) + r")\b")
+    shown = 0
+    for page in _pages(site):
+        where = page.relative_to(site).as_posix()
+        if where.startswith("en/") or where == "downloads/index.html":
+            continue
+        reader = _Visible()
+        reader.feed(page.read_text(encoding="utf-8"))
+        text = " ".join(reader.text)
+        if where == "method/index.html":
+            assert all(re.search(f"{words}.{{0,12}}{code}", text) for code, words in CONFIDENCE_ZH.items()), text[:400]
+        else:
+            assert not codes.search(text), (where, codes.findall(text)[:3])
+        shown += sum(text.count(words) for words in CONFIDENCE_ZH.values())
+    assert shown > 30
 
 
 def test_a_cached_chart_follows_the_countys_translations(tmp_path):

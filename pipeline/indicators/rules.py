@@ -12,6 +12,9 @@ from . import exact
 
 PROFILES = ("national", "county")
 PROFILE_ZH = {"national": "国家标准", "county": "本县目标"}
+# how firm a rule's source is (standards.csv `label`; STANDARDS.md): the code the tables and downloads keep, and the
+# words the Chinese pages show for it (the method page gives both; the English pages take the glossary's)
+CONFIDENCE_ZH = {"official": "政府文件原文", "secondary": "转载或培训材料", "unverified": "未经核实"}
 
 
 @dataclass(frozen=True)

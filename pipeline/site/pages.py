@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 from .. import inert
 from ..indicators import exact
 from ..indicators.resources import GAP_UNIT, INDICATORS, LEVELS
-from ..indicators.rules import PROFILE_ZH
+from ..indicators.rules import CONFIDENCE_ZH, PROFILE_ZH
 from ..schemas import TABLES, load
 from . import charts, downloads
 from .context import SiteState
@@ -106,6 +106,12 @@ def params(standards: pd.DataFrame, profile: str = "national") -> dict:
                 n_indicators=len(INDICATORS), s1=t(g("S1")), s1_confidence=f"{g('S1.confidence') * 100:g}%")
 
 
+def confidence(code: str, lang: str) -> str:
+    """A rule's confidence label (official, secondary, unverified) in words: Chinese on the Chinese pages, the
+    glossary's English on the English ones."""
+    return _marked(term(code, lang), lang) if lang == "en" else CONFIDENCE_ZH.get(code, code)
+
+
 def prefix_for(path: str) -> str:
     parts = path.split("/")
     depth = len(parts) - 1 + (0 if parts[-1] == "index.md" else 1)
@@ -131,7 +137,7 @@ class Site:
                                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                                finalize=(lambda v: md(_marked(v, "en"))) if lang == "en" else md)
         self.env.filters.update(md=md, num=num, join=_join, term=lambda s: _marked(term(s, lang), lang),
-                                pinyin=self._pinyin,
+                                pinyin=self._pinyin, confidence=lambda s: confidence(s, lang),
                                 phrase=lambda s: _marked(phrase(s, lang), lang), terms=lambda s: _marked(terms(s, lang), lang))
         self.P = params(state.tables["standards"])
         en = lang == "en"
