@@ -211,13 +211,14 @@ def test_every_chart_tells_pass_from_fail_by_shape_and_names_itself(built_site):
 
 
 def test_phone_tables_read_as_cards_without_sideways_scrolling_and_print_as_tables(browser, served_site, built_site):
-    """At 360 px: a school's seven-indicator table, the schools list and the tasks table fit the screen (no sideways
-    scrolling, in the page or in a table), every cell shows its column's name beside its value; printed, a table."""
+    """At 360 px: a school's seven-indicator table, the schools list, the tasks table, the county's CVs and the items of
+    a part (requirement, confidence and verdict under each profile) fit the screen (no sideways scrolling, in the page
+    or in a table), every cell shows its column's name beside its value; printed, a table. In both editions."""
     _, site = built_site
     school = sorted(p.parent.name for p in (site / "schools").glob("*/index.html"))[0]
     ctx = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True)
     page = ctx.new_page()
-    for path in (f"schools/{school}/", "schools/", "tasks/"):
+    for path in (f"schools/{school}/", "schools/", "tasks/", "resources/", "government/", "en/resources/", "en/government/"):
         page.goto(served_site + path)
         assert page.locator("table.jh-stack").count() >= 1, path
         assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
