@@ -123,9 +123,11 @@ def test_every_page_is_flagged_and_footed(built_site):
         if p.relative_to(site).parts[0] == "en":         # the English edition says the same in English
             assert "<strong>Illustrative data</strong>" in html, p
             assert re.search(r"Release \d{4}\.\d+.*built from commit \w+.*illustrative data", html), p
+            assert re.search(r"Made with\s*<a [^>]*>\s*Material for MkDocs", html), p
             continue
         assert "示例数据" in html, p
         assert re.search(r"数据版本 \d{4}\.\d+.*构建自提交 \w+", html), p
+        assert re.search(r"本站使用\s*<a [^>]*>\s*Material for MkDocs\s*</a>\s*生成", html) and "Made with" not in html, p
 
 
 def test_nothing_loads_from_another_host(built_site):
