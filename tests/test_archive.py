@@ -49,13 +49,6 @@ class _Warnings(logging.Handler):
         self.seen.append(record.getMessage())
 
 
-@pytest.fixture(scope="module")
-def two_releases(tmp_path_factory):
-    with pytest.MonkeyPatch.context() as mp, _watching("mkdocs") as warned:
-        mp.setenv("JUNHENG_WORKERS", "0")        # both editions made here, so the warnings of both are seen
-        yield (*_two_releases(tmp_path_factory), warned.seen)
-
-
 @contextlib.contextmanager
 def _watching(logger: str):
     handler = _Warnings()
@@ -64,6 +57,13 @@ def _watching(logger: str):
         yield handler
     finally:
         logging.getLogger(logger).removeHandler(handler)
+
+
+@pytest.fixture(scope="module")
+def two_releases(tmp_path_factory):
+    with pytest.MonkeyPatch.context() as mp, _watching("mkdocs") as warned:
+        mp.setenv("JUNHENG_WORKERS", "0")        # both editions made here, so the warnings of both are seen
+        yield (*_two_releases(tmp_path_factory), warned.seen)
 
 
 def _two_releases(tmp_path_factory):
