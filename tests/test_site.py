@@ -118,8 +118,6 @@ def test_every_page_is_flagged_and_footed(built_site):
     assert len(pages) > 60
     for p in pages:
         html = p.read_text(encoding="utf-8")
-        if p.name == "404.html":
-            continue
         if p.relative_to(site).parts[0] == "en":         # the English edition says the same in English
             assert "<strong>Illustrative data</strong>" in html, p
             assert re.search(r"Release \d{4}\.\d+.*built from commit \w+.*illustrative data", html), p
@@ -128,6 +126,22 @@ def test_every_page_is_flagged_and_footed(built_site):
         assert "示例数据" in html, p
         assert re.search(r"数据版本 \d{4}\.\d+.*构建自提交 \w+", html), p
         assert re.search(r"本站使用\s*<a [^>]*>\s*Material for MkDocs\s*</a>\s*生成", html) and "Made with" not in html, p
+
+
+def test_the_not_found_page_speaks_the_pages_language_and_leads_home(built_site):
+    """Hosts serve the root's 404.html for every missing address: in Chinese, with the home page, the search and a line
+    in English leading to the English edition; the English edition's own 404 page is in English."""
+    _, site = built_site
+    zh, en = (_Visible(), _Visible())
+    zh.feed((site / "404.html").read_text(encoding="utf-8"))
+    en.feed((site / "en" / "404.html").read_text(encoding="utf-8"))
+    zt, et = "".join(zh.text), "".join(en.text)
+    assert "找不到这个页面（404）" in zt and "返回首页" in zt and "搜索" in zt
+    assert "404 - Not found" not in zt and zt.index("Page not found") > zt.index("返回首页")   # the one English line
+    zh_html = (site / "404.html").read_text(encoding="utf-8")
+    assert re.search(r'<p lang="en">Page not found\. <a href="/en/" hreflang="en">', zh_html)
+    assert re.search(r'<a href="/\.?">返回首页</a>', zh_html)
+    assert "Page not found (404)" in et and "Go to the home page" in et and "找不到" not in et
 
 
 def test_nothing_loads_from_another_host(built_site):
