@@ -212,16 +212,17 @@ def test_every_chart_tells_pass_from_fail_by_shape_and_names_itself(built_site):
 
 def test_phone_tables_read_as_cards_without_sideways_scrolling_and_print_as_tables(browser, served_site, built_site):
     """At 360 px: a school's tables (its seven indicators, its remediation items), the schools list, the tasks table,
-    the county's CVs, the items of a part (requirement, confidence and verdict under each profile), an indicator's
-    schools, the remediation ledger, the plan's milestones, the survey's years and groups and a part's verdicts over the
-    years fit the screen (no sideways scrolling, in the page or in a table; folded tables opened), every cell shows its
-    column's name beside its value; printed, a table. In both editions; and the Chinese charts' data tables fit too."""
+    the county's CVs, the items of a part (requirement, confidence and verdict under each profile), a part's verdicts
+    over the years, an indicator's schools, the remediation ledger, the plan's milestones, the survey's years and groups
+    and the method's rules fit the screen (no sideways scrolling, in the page or in a table; folded tables opened),
+    every cell shows its column's name beside its value; printed, a table. In both editions; and the Chinese charts'
+    data tables fit too."""
     _, site = built_site
     school = sorted(p.parent.name for p in (site / "schools").glob("*/index.html"))[0]
     ctx = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True)
     page = ctx.new_page()
     paths = ["", f"schools/{school}/", "schools/", "tasks/", "resources/", "government/", "resources/R1/", "ledger/",
-             "satisfaction/"]
+             "satisfaction/", "method/"]
     for path in [*paths, *(f"en/{p}" for p in paths)]:
         page.goto(served_site + path)
         page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
