@@ -268,11 +268,13 @@ def test_pinyin_spells_names_by_word_with_tone_marks():
     assert pinyin("少海街道", ("少海街道",)) == "Shǎohǎi Jiēdào"
     assert pinyin("重庆市第一中学（示例）") == "Chóngqìngshì Dìyī Zhōngxué (Shìlì)"     # 重 read chóng here, not zhòng
     assert pinyin("Hope School") == "" and pinyin(None) == ""
+    assert pinyin("桓台县", ("桓台县",)) == "Huántái Xiàn" and pinyin("张店区", ("张店区",)) == "Zhāngdiàn Qū"
 
 
-def test_english_school_and_town_pages_give_names_in_pinyin(built_site):
+def test_english_school_and_town_pages_and_the_home_page_give_names_in_pinyin(built_site):
     _, site = built_site
-    for page in [*sorted((site / "en" / "schools").glob("*/index.html"))[:5], *sorted((site / "en" / "towns").glob("*/index.html"))[:3]]:
+    for page in [*sorted((site / "en" / "schools").glob("*/index.html"))[:5], *sorted((site / "en" / "towns").glob("*/index.html"))[:3],
+                 site / "en" / "index.html"]:
         art = _article(page)
         py = re.search(r'<p class="jh-pinyin" lang="zh-Latn-pinyin">(.*?)</p>', art)
         assert py and re.fullmatch(r"[A-Za-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü ()\-,.0-9]+", html.unescape(py.group(1))), page

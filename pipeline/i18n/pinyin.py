@@ -2,7 +2,7 @@
 
 Names stay in Chinese on the English pages; beside a school's or a town's name the reader gets its pinyin (with tone
 marks), so the name can be read aloud and matched with the Chinese. Words are split by jieba (already in the runtime for
-the search) after the county's town name at its start (索镇 → Suǒ Zhèn), and each word is spelled by pypinyin, whose phrase
+the search) after the county's or a town's name at its start (索镇 → Suǒ Zhèn), and each word is spelled by pypinyin, whose phrase
 dictionary picks the reading of a character with several. It is a transliteration of the written name, not an official
 English name.
 """
@@ -27,11 +27,12 @@ def _tokenizer():
     return jieba.Tokenizer()
 
 
-_SUFFIX = re.compile(r"(街道|镇|乡|街|办事处)$")
+_SUFFIX = re.compile(r"(街道|镇|乡|街|办事处|县|区|市|旗)$")
 
 
 def _words(piece: str, places: tuple[str, ...]) -> list[str]:
-    """A Chinese run split into words: a leading place name as its proper name and its kind (索镇 → 索, 镇), then jieba."""
+    """A Chinese run split into words: a leading place name as its proper name and its kind (索镇 → 索, 镇; 桓台县 → 桓台,
+    县), then jieba."""
     for place in places:
         if piece.startswith(place):
             stem = _SUFFIX.sub("", place) or place
@@ -41,7 +42,7 @@ def _words(piece: str, places: tuple[str, ...]) -> list[str]:
 
 def pinyin(name: str, places: tuple[str, ...] = ()) -> str:
     """NAME in pinyin: each word a capitalised run of syllables with tone marks, words apart; what is not Chinese as
-    written. PLACES (the county's town names) are split into proper name and kind."""
+    written. PLACES (the county's and its towns' names) are split into proper name and kind."""
     from pypinyin import Style, lazy_pinyin
 
     if not isinstance(name, str) or not CJK.search(name):

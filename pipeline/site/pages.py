@@ -146,8 +146,9 @@ class Site:
                                 PROFILE_ZH={k: term(v, lang) for k, v in PROFILE_ZH.items()})
 
     def _pinyin(self, name) -> str:
-        """A school's or town's name in pinyin (English pages), all of them spelled once a build or read from the cache."""
-        places = tuple(self.t["towns"]["town_name"].astype(str))
+        """A school's, town's or the county's name in pinyin (English pages), all of them spelled once a build or read from
+        the cache."""
+        places = (*self.t["towns"]["town_name"].astype(str), *([self.meta["county"]] if self.meta.get("county") else []))
         if self._spelled is None:
             names = [*self.t["schools"]["school_name"], *places]
             self._spelled = spell_all(names, places, self.s.cache_dir.parent if self.s.cache_dir is not None else None)
