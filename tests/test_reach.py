@@ -244,3 +244,30 @@ def test_phone_tables_read_as_cards_without_sideways_scrolling_and_print_as_tabl
         assert page.locator("table.jh-stack thead").first.evaluate("h => getComputedStyle(h).position") != "absolute"
         page.emulate_media(media="screen")
     ctx.close()
+
+
+def test_phone_charts_are_shown_near_their_own_size_so_their_text_reads(browser, served_site, built_site):
+    """At 360 px a chart's static image (what a phone shows until the reader touches it) is scaled to no less than 80%
+    of its own width, so its 11 px labels stay at 9 px or more: the county's CVs, an indicator's schools and its CVs,
+    a school's seven indicators and the survey, in both editions. On a wide screen it is shown at its own size."""
+    _, site = built_site
+    school = sorted(p.parent.name for p in (site / "schools").glob("*/index.html"))[0]
+    paths = ["resources/", "resources/R5/", f"schools/{school}/", "satisfaction/"]
+    for viewport, least in (({"width": 360, "height": 740}, 0.8), ({"width": 1280, "height": 900}, 1.0)):
+        ctx = browser.new_context(viewport=viewport, is_mobile=viewport["width"] < 400)
+        page = ctx.new_page()
+        for path in [*paths, *(f"en/{p}" for p in paths)]:
+            page.goto(served_site + path, wait_until="load")
+            shown = page.eval_on_selector_all(".jh-vega img", """async imgs => {
+                const out = [];
+                for (const i of imgs) {          // lazy images: load each, then compare its shown and its own width
+                    i.loading = "eager";
+                    await i.decode();
+                    out.push([i.getAttribute("src"), i.getBoundingClientRect().width / i.naturalWidth]);
+                }
+                return out;
+            }""")
+            assert shown, path
+            for src, scale in shown:
+                assert least - 0.001 <= scale <= 1.001, (viewport["width"], path, src, scale)
+        ctx.close()

@@ -258,6 +258,32 @@ def test_charts_are_valid_vega_lite(minimal_site):
         jsonschema.validate(spec, schema)
 
 
+@pytest.mark.parametrize("title", [
+    "Multimedia classrooms of each junior secondary unit, 2025 (rooms per 100 students)",
+    "桓台县第一中学附属初中（示例） (junior secondary): the seven indicators over time",
+    "桓台县第一中学附属初中（示例）（初中）七项指标的变化",
+    "索镇第一小学（示例）（小学）七项指标的变化", "R1 差异系数的变化（2021—2025）", "长" * 80, "Suǒzhèn " * 12, "Suǒzhèn" * 12])
+def test_a_long_chart_title_is_broken_into_even_lines_between_words(title):
+    """A chart's title wider than a phone is set in lines (Vega-Lite's list of lines): they give the title back, none
+    is over the limit (but a single word longer than it), a Latin word or a short bracketed group is never cut, and a
+    title that fits stays one string."""
+    from pipeline.site.charts import CONFIG, TITLE_WIDTH, title_lines
+
+    def width(text):       # the estimate: a Chinese character one em, any other character 0.6 em, a space 0.3 em
+        return sum(1 if "\u2e80" <= c <= "\uffef" else 0.3 if c == " " else 0.6 for c in text.rstrip()) * CONFIG["title"]["fontSize"]
+
+    lines = title_lines(title)
+    if width(title) <= TITLE_WIDTH or " " not in title and "\u2e80" > title[0]:      # it fits, or it is one word
+        assert lines == title
+        return
+    assert isinstance(lines, list) and len(lines) >= 2 and "".join(lines) == title
+    for a, b in zip(lines, lines[1:]):
+        assert not (re.search(r"[A-Za-zǎǒè]$", a) and re.match(r"[A-Za-zǎǒè]", b)), (a, b)      # no word cut
+        assert not a.endswith(("（", "（示", "（示例")), (a, b)
+    assert all(width(line) <= TITLE_WIDTH for line in lines if " " in line.strip() or len(line) > 1 and "\u2e80" <= line[0])
+    assert max(map(width, lines)) - min(map(width, lines)) < TITLE_WIDTH / 2 or len(lines) > 2      # even, no orphan
+
+
 def test_reused_trend_charts_equal_altairs_own(minimal_site):
     """School trend charts after the first are copied from one Altair spec with their data swapped in
     (charts._reuse); each must equal the spec Altair itself builds from the same data and title."""
@@ -271,7 +297,8 @@ def test_reused_trend_charts_equal_altairs_own(minimal_site):
         for cid, title, spec in re.findall(r'id="chart-(school-[^"]+)">\s*<figcaption><strong>(.*?)</strong>.*?'
                                            r'<script type="application/json">(.*?)</script>', text, re.S):
             spec = json.loads(spec)
-            assert spec["title"] == html.unescape(title), cid
+            lines = spec["title"] if isinstance(spec["title"], list) else [spec["title"]]
+            assert "".join(lines) == html.unescape(title), cid
             data = [v for v in spec["datasets"].values() if v and "indicator" in v[0]]
             assert len(data) == 1, cid
             d = pd.DataFrame(data[0])[["year", "indicator", "pct", "status"]]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,8 +36,13 @@ LABELS = {
                rate="Satisfied", rate_pct="Satisfied (%)", low="Interval low", high="Interval high",
                low_ref="{} interval, low (context)", high_ref="{} interval, high (context)"),
 }
-CONFIG = {"font": FONT, "axis": {"labelFontSize": 11, "titleFontSize": 12}, "legend": {"labelFontSize": 11, "orient": "top"},
+CONFIG = {"font": FONT, "axis": {"labelFontSize": 11, "titleFontSize": 12},
+          "legend": {"labelFontSize": 11, "orient": "top", "columns": 2, "columnPadding": 20},
           "title": {"fontSize": 14, "anchor": "start"}, "view": {"stroke": None}}
+# Plot widths (px) sized for a phone, where most readers see the static SVG: with its labels, title and legends a chart
+# is at most about 400 px wide, so on a 360 px screen it is shown at 80% or more of its size and its 11 px text stays
+# readable (a 520 px plot made a chart 700 to 900 px wide, its text 4 to 5 px there); a wide screen shows it as it is.
+BARS_WIDTH, LINES_WIDTH, TITLE_WIDTH = 200, 260, 330
 
 
 @dataclass
@@ -118,7 +124,48 @@ def _spec(chart: alt.TopLevelMixin) -> dict:
     spec = chart.to_dict(validate=False)
     spec.pop("$schema", None)
     spec["config"] = CONFIG
+    if isinstance(spec.get("title"), str):
+        spec["title"] = title_lines(spec["title"])
     return spec
+
+
+_WIDE = re.compile(r"[\u2e80-\uffef]")
+# a piece no line breaks inside: a short bracketed group, opening brackets with what follows, closing punctuation
+# with what precedes, a word; and the spaces after it
+_PIECE = re.compile(r"(?:[（(][^（）()]{1,8}[）)]|[（《“(]*(?:[\u2e80-\uffef]|[^\s\u2e80-\uffef（《“(]+))[）》”)，。、：；,.:;]*\s*|\s+")
+
+
+def title_lines(title: str, limit: float = TITLE_WIDTH) -> str | list[str]:
+    """A chart's title in lines of about LIMIT px or less at the title's font size, as even as they can be (a word, a
+    Chinese character or a short bracketed group is never cut), so a long title, an English one above all, does not
+    make the chart wider than the phone it is read on. The lines joined give the title back; the figure's caption
+    holds it on one line."""
+    size = CONFIG["title"]["fontSize"]
+    pieces = [(p, sum(size if _WIDE.match(c) else 0.6 * size for c in p.rstrip()) + 0.3 * size * (len(p) - len(p.rstrip())))
+              for p in _PIECE.findall(title)]
+    total = sum(w for _, w in pieces)
+    if total <= limit:
+        return title
+
+    def fill(target: float) -> tuple[list[str], list[float]]:
+        """Lines of about TARGET px: a piece goes on a line where most of it fits."""
+        lines, widths, line, width = [], [], "", 0.0
+        for piece, w in pieces:
+            if line and width + w / 2 > target:
+                lines.append(line)
+                widths.append(width)
+                line, width = "", 0.0
+            line += piece
+            width += w
+        return [*lines, line], [*widths, width]
+
+    n = int(-(-total // limit))             # the fewest lines, of even width, none over the limit
+    while True:
+        lines, widths = fill(total / n)
+        if (len(lines) <= n and max(widths) <= limit) or n >= len(pieces):
+            break
+        n += 1
+    return lines[0] if len(lines) == 1 else lines
 
 
 def status_scale(domain=("达标", "未达标"), lang: str = "zh") -> tuple[alt.Scale, alt.Scale]:
@@ -146,7 +193,7 @@ def indicator_bars(chart_id: str, df: pd.DataFrame, title: str, unit: str, thres
     rule = alt.Chart(pd.DataFrame({"t": [threshold]})).mark_rule(strokeDash=[4, 3], color="#333").encode(x="t:Q")
     label = alt.Chart(pd.DataFrame({"t": [threshold], "l": [f"{L['threshold']} {threshold:g}"]})).mark_text(
         align="left", dx=4, dy=-4, fontSize=11, color="#333").encode(x="t:Q", y=alt.value(0), text="l:N")
-    ch = (bars + points + rule + label).properties(width=520, height=max(120, 16 * len(d)), title=title)
+    ch = (bars + points + rule + label).properties(width=BARS_WIDTH, height=max(120, 16 * len(d)), title=title)
     return Chart(chart_id, title, summary, _spec(ch), d, {"school_name": L["school"], "value": unit, "status": L["met"]},
                  {"value": "value_text"})
 
@@ -168,12 +215,14 @@ def cv_lines(chart_id: str, df: pd.DataFrame, title: str, summary: str, series: 
     line = base.mark_line().encode(y=alt.Y("cv:Q", title=L["cv"]), detail=f"{series}:N",
                                    strokeDash=alt.StrokeDash(f"{series}:N", title=series_title))
     pts = base.mark_point(size=70, filled=True).encode(
-        y="cv:Q", color=alt.Color("status:N", scale=color, title=L["met"]), shape=alt.Shape("status:N", scale=shape, title=L["met"]),
+        # the pass/fail legend below the chart, the series' legend above it: side by side they were too wide for a phone
+        y="cv:Q", color=alt.Color("status:N", scale=color, title=L["met"], legend=alt.Legend(orient="bottom")),
+        shape=alt.Shape("status:N", scale=shape, title=L["met"]),
         tooltip=[alt.Tooltip("year:O", title=L["year"]), alt.Tooltip(f"{series}:N", title=series_title),
                  alt.Tooltip("cv_text:N", title=L["cv"]), alt.Tooltip("threshold:Q", title=L["limit"])])
     limits = d[[series, "threshold"]].drop_duplicates()
     rule = alt.Chart(limits).mark_rule(strokeDash=[4, 3], color="#555").encode(y="threshold:Q", detail=f"{series}:N")
-    ch = (line + pts + rule).properties(width=520, height=260, title=title)
+    ch = (line + pts + rule).properties(width=LINES_WIDTH, height=260, title=title)
     return Chart(chart_id, title, summary, _spec(ch), d,
                  {"year": L["year"], series: series_title, "cv": L["cv"], "threshold": L["limit"], "status": L["met"]}, {"cv": "cv_text"})
 
@@ -192,13 +241,13 @@ def _reuse(shape: tuple, d: pd.DataFrame, title: str, make) -> dict:
     name = _dataset_name(values)
     if shape not in _SHAPES:
         spec = make()
-        if name in spec.get("datasets", {}) and spec.get("title") == title:
+        if name in spec.get("datasets", {}) and spec.get("title") == title_lines(title):
             _SHAPES[shape] = (json.dumps(spec, ensure_ascii=False), name)
         return spec
     text, first = _SHAPES[shape]
     spec = json.loads(text.replace(first, name))
     spec["datasets"][name] = values
-    spec["title"] = title
+    spec["title"] = title_lines(title)
     return spec
 
 
@@ -227,7 +276,7 @@ def _ratio_trend_spec(d: pd.DataFrame, title: str, years: list[int], floor: floa
     text = base.transform_filter(alt.datum.year == max(years)).mark_text(align="left", dx=6, fontSize=10).encode(
         y="pct:Q", text="indicator:N")
     rules = alt.Chart(pd.DataFrame({"p": [100, floor * 100], "l": [f"{L['threshold']} 100%", f"{floor * 100:g}%"]})).mark_rule(strokeDash=[4, 3], color="#555").encode(y="p:Q")
-    ch = (line + pts + text + rules).properties(width=460, height=260, title=title)
+    ch = (line + pts + text + rules).properties(width=LINES_WIDTH, height=260, title=title)
     return _spec(ch)
 
 
@@ -251,7 +300,7 @@ def interval_chart(chart_id: str, df: pd.DataFrame, title: str, threshold: float
         tooltip=[alt.Tooltip("year:O", title=L["year"]), alt.Tooltip("rate_text:N", title=L["rate"]),
                  alt.Tooltip("low:Q", title=L["low"], format=".1f"), alt.Tooltip("high:Q", title=L["high"], format=".1f")])
     rule = alt.Chart(pd.DataFrame({"t": [threshold]})).mark_rule(strokeDash=[4, 3], color="#333").encode(y="t:Q")
-    ch = (bars + pts + rule).properties(width=460, height=260, title=title)
+    ch = (bars + pts + rule).properties(width=LINES_WIDTH, height=260, title=title)
     level = f"{confidence:.0%}"
     return Chart(chart_id, title, summary, _spec(ch), d,
                  {"year": L["year"], "rate": L["rate_pct"], "low": L["low_ref"].format(level), "high": L["high_ref"].format(level),
