@@ -83,6 +83,9 @@ def checks(tables: dict, outputs: dict, year: int) -> pd.DataFrame:
     now = {tuple(k): g for k, g in zip(f[_KEY].astype(str).to_numpy().tolist(), f[["gap", "gap_unit"]].to_dict("records"))}
     units = outputs["school_units"]
     present = set(zip(units[units["year"] == year]["school_id"], units[units["year"] == year]["level"]))
+    sc = outputs["school_checks"]
+    sc = sc[(sc["year"] == year) & (sc["profile"] == PROFILE)]
+    checked = set(zip(sc["school_id"], sc["item_id"]))            # the per-school items (G3–G7, Q4) the data checks
     towns = dict(zip(tables["schools"]["school_id"], tables["schools"]["town"]))
     rows = []
     covered = set()
@@ -92,7 +95,9 @@ def checks(tables: dict, outputs: dict, year: int) -> pd.DataFrame:
         if key:
             covered.add(key)
         failing_now = key in now if key else None
-        in_data = bool(sid) and (r["item_id"][0] != "R" or (sid, r["level"]) in present)
+        # the year's data has the item for this school: its unit (R1–R7) or its per-school check; a closed school, or an
+        # item the data does not check school by school, has none, and its item is never called closable
+        in_data = bool(sid) and ((sid, r["level"]) in present if r["item_id"][0] == "R" else (sid, r["item_id"]) in checked)
         gap = now[key]["gap"] if failing_now else (0.0 if in_data else None)
         done = r["status"] == "已完成"
         overdue = (not done) and str(r["due"]) < today
@@ -105,6 +110,9 @@ def checks(tables: dict, outputs: dict, year: int) -> pd.DataFrame:
             check, detail = OVERDUE, Say(f"完成时限 {r['due']} 已过（截至 {today}），仍未完成", f"due {r['due']}, past (as of {today}), not done")
         else:
             check, detail = ON_TRACK, Say("已完成", "done") if done else Say(f"整改中，时限 {r['due']}", f"in progress, due {r['due']}")
+        if sid and not in_data:
+            detail = Say(f"{detail.zh}；{year} 年数据中没有该校的这一项，无法核对",
+                         f"{detail.en}; the {year} data has no figure for it at this school, so it cannot be checked")
         rows.append(dict(year=year, check=check, item_no=r["item_no"], school_id=sid, town=r["town"], level=r["level"],
                          item_id=r["item_id"], status=r["status"], due=str(r["due"]), departments=r["departments"],
                          gap_now=gap, gap_unit=r["gap_unit"] if isinstance(r["gap_unit"], str) else "", detail=detail.zh, detail_en=detail.en))

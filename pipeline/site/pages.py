@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 from .. import inert
 from ..indicators import exact
 from ..indicators.resources import GAP_UNIT, INDICATORS, LEVELS
+from ..indicators.ledger import CLOSABLE, DONE_TOO_EARLY, NO_LEDGER, OVERDUE
 from ..indicators.rules import CONFIDENCE_ZH, PROFILE_ZH
 from ..schemas import TABLES, load
 from . import charts, downloads
@@ -57,6 +58,15 @@ def _join(items, sep: str = "") -> Markup:
 def badge(status, lang: str = "zh") -> Markup:
     label = {True: "达标", False: "未达标"}.get(status, status) if isinstance(status, bool) else status
     return Markup(f'<span class="jh-status jh-status--{_STATUS_CLASS.get(status, "wait")}">{escape(term(label, lang))}</span>')
+
+
+def ledger_badge(check: str, status, lang: str = "zh") -> Markup:
+    """A remediation item's check in words, coloured by what it asks of the reader: bad when overdue, closed too early or
+    with no ledger item; good when it can be closed or is done and on track; grey while work is in progress. It never
+    says 达标: an item in progress is often for an indicator still below its threshold."""
+    done = status == "已完成"
+    kind = "bad" if check in (OVERDUE, DONE_TOO_EARLY, NO_LEDGER) else "ok" if check == CLOSABLE or done else "wait"
+    return Markup(f'<span class="jh-status jh-status--{kind}">{escape(term(check, lang))}</span>')
 
 
 def num(x, digits: int = 2, vs=None) -> str:
@@ -142,7 +152,7 @@ class Site:
         self.P = params(state.tables["standards"])
         en = lang == "en"
         self.short, self.unit = (_SHORT_EN, _UNIT_EN) if en else (_SHORT, _UNIT)
-        self.env.globals.update(badge=lambda s: badge(s, lang), num=num, P=self.P, SHORT=self.short, UNIT=self.unit,
+        self.env.globals.update(badge=lambda s: badge(s, lang), ledger_badge=lambda c, s: ledger_badge(c, s, lang), num=num, P=self.P, SHORT=self.short, UNIT=self.unit,
                                 PROFILE_ZH={k: term(v, lang) for k, v in PROFILE_ZH.items()})
 
     def _pinyin(self, name) -> str:
@@ -340,10 +350,10 @@ class Site:
             my_rooms = rooms_of(sid)
             left = ex_of(sid)
             items = ledger_of(sid)
+            gone = self.not_open(s)
             self.render(f"schools/{sid}.md", "school.md.j2", s["school_name"], sid=sid, s=s.to_dict(), parts=parts, facts=facts, checks=my_checks,
-                        ledger=items,
-                        rooms=my_rooms, left_out=left, town_code=self._town_code(s["town"]))
-            index_rows.append(dict(sid=sid, s=s.to_dict(), parts=parts, left=left, town_code=self._town_code(s["town"])))
+                        ledger=items, rooms=my_rooms, left_out=left, town_code=self._town_code(s["town"]), gone=gone)
+            index_rows.append(dict(sid=sid, s=s.to_dict(), parts=parts, left=left, town_code=self._town_code(s["town"]), gone=gone))
         self.render("schools/index.md", "schools.md.j2", self.tr("学校", "Schools"), rows=index_rows)
 
     def _town_code(self, town: str) -> str:
@@ -351,6 +361,16 @@ class Site:
             t = self.t["towns"]
             self._town_codes = dict(zip(t["town_name"], t["town_code"]))
         return self._town_codes[town]
+
+    def not_open(self, s) -> str | None:
+        """Why a school is not in this year's figures at all, when it is closed (closed_year, its last year with
+        students, before this year) or not yet open (opened_year after it); None for a school open this year."""
+        closed, opened = s.get("closed_year"), s.get("opened_year")
+        if closed is not None and not pd.isna(closed) and int(closed) < self.year:
+            return self.tr(f"已撤并（最后有在校生的年份：{int(closed)} 年）", f"closed (last students in {int(closed)})")
+        if opened is not None and not pd.isna(opened) and int(opened) > self.year:
+            return self.tr(f"尚未开办（{int(opened)} 年开办）", f"not yet open (opens in {int(opened)})")
+        return None
 
     def towns(self) -> None:
         sv = self.o["school_verdicts"]
@@ -365,9 +385,12 @@ class Site:
             for sid in ids:
                 s = self.schools.loc[sid]
                 v = latest[latest["school_id"] == sid]
-                rows.append(dict(sid=sid, s=s.to_dict(), verdicts=v.to_dict("records")))
-            self.render(f"towns/{town['town_code']}.md", "town.md.j2", town["town_name"], town=town, rows=rows, trend=trend)
-            overview.append(dict(town=town, schools=len(ids), met=int(latest["meets"].sum()), units=len(latest)))
+                rows.append(dict(sid=sid, s=s.to_dict(), verdicts=v.to_dict("records"), gone=self.not_open(s)))
+            met, units = int(latest["meets"].sum()), len(latest)
+            self.render(f"towns/{town['town_code']}.md", "town.md.j2", town["town_name"], town=town, rows=rows, trend=trend,
+                        met=met, units=units, outside=sum(not r["verdicts"] and not r["gone"] for r in rows),
+                        open=sum(not r["gone"] for r in rows))
+            overview.append(dict(town=town, schools=sum(not r["gone"] for r in rows), met=met, units=units))
         self.render("towns/index.md", "towns.md.j2", self.tr("镇街", "Towns"), overview=overview)
 
     def part_page(self, part: str, path: str, title: str) -> None:
