@@ -28,6 +28,20 @@ def tree_hash(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def read_rows(path: Path) -> list[dict]:
+    """A CSV's rows as dicts, by header."""
+    with path.open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def write_rows(path: Path, rows: list[dict]) -> None:
+    """Write rows (dicts with the same keys, the first one's order) as a CSV, as staff files are written."""
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+
+
 def edit(folder: Path, name: str, row: int, col: str, value: str) -> None:
     """Set one cell of a CSV; row as a spreadsheet numbers it (header = 1)."""
     path = folder / name

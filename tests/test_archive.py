@@ -17,25 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINIMAL, data_repo, git
+from conftest import MINIMAL, data_repo, git, read_rows, write_rows
 from pipeline import archive
 from pipeline.compute import compute_tables
 from pipeline.site import build
 from pipeline.site.context import make_state
 from pipeline.site.pages import Site
 from pipeline.validate import validate
-
-
-def _rows(path):
-    with path.open(encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
-
-
-def _write(path, rows):
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows)
 
 
 class _Warnings(logging.Handler):
@@ -71,18 +59,18 @@ def _two_releases(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("archive")
     shutil.copytree(MINIMAL, root / "src")
-    releases = _rows(root / "src" / "releases.csv")
-    _write(root / "src" / "releases.csv", [r for r in releases if r["release"] != "2026.1"])
+    releases = read_rows(root / "src" / "releases.csv")
+    write_rows(root / "src" / "releases.csv", [r for r in releases if r["release"] != "2026.1"])
     repo = data_repo(root / "repo", root / "src")          # its first commit publishes up to 2025.1
     data = repo / "datasets"
     first = build(validate(data), root / "out1")
     before = {p.relative_to(first).as_posix(): p.read_bytes() for p in (first / "releases" / "2025.1").iterdir() if p.is_file()}
     # a correction of a 2024 figure (published in 2025.1), and the next release saying why
-    levels = _rows(data / "school_levels.csv")
+    levels = read_rows(data / "school_levels.csv")
     row = next(r for r in levels if r["year"] == "2024" and r["level"] == "小学")
     row["key_teachers"] = "0"
-    _write(data / "school_levels.csv", levels)
-    _write(data / "releases.csv", releases[:-1] + [dict(releases[-1], summary="发布 2025 年度数据；更正 2024 年骨干教师数（原报表录入有误）。")])
+    write_rows(data / "school_levels.csv", levels)
+    write_rows(data / "releases.csv", releases[:-1] + [dict(releases[-1], summary="发布 2025 年度数据；更正 2024 年骨干教师数（原报表录入有误）。")])
     git(repo, "commit", "-qam", "release 2026.1 with a correction")
     second = build(validate(data), root / "out2")
     return first, second, before, row["school_id"]
@@ -155,16 +143,16 @@ def test_a_recorded_commit_is_used_and_an_older_file_may_lack_the_column(tmp_pat
     import shutil
 
     shutil.copytree(MINIMAL, tmp_path / "src")
-    _write(tmp_path / "src" / "releases.csv", [{k: v for k, v in r.items() if k != "commit"}
-                                                for r in _rows(tmp_path / "src" / "releases.csv")])
+    write_rows(tmp_path / "src" / "releases.csv", [{k: v for k, v in r.items() if k != "commit"}
+                                                for r in read_rows(tmp_path / "src" / "releases.csv")])
     repo = data_repo(tmp_path / "repo", tmp_path / "src")    # releases.csv without the commit column: still valid
     data = repo / "datasets"
     assert "commit" not in (data / "releases.csv").read_text(encoding="utf-8") and validate(data).valid
     base = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True, check=True).stdout.strip()
-    rows = _rows(data / "releases.csv")
+    rows = read_rows(data / "releases.csv")
     for r in rows:
         r["commit"] = base[:12] if r["release"] != "2022.1" else "deadbeef0000"
-    _write(data / "releases.csv", rows)
+    write_rows(data / "releases.csv", rows)
     git(repo, "commit", "-qam", "record the commits")
     pages, files = _release_pages(validate(data))
     assert base[:12] in pages["releases/2025.1.md"] and "releases/2025.1/verdict.csv" in files

@@ -4,7 +4,6 @@ closable, nor shown as met, on data the year does not have."""
 
 from __future__ import annotations
 
-import csv
 import html
 import re
 import shutil
@@ -12,19 +11,7 @@ from concurrent.futures import Future
 
 import pytest
 
-from conftest import MINIMAL
-
-
-def _rows(path):
-    with path.open(encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
-
-
-def _write(path, rows):
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows)
+from conftest import MINIMAL, read_rows, write_rows
 
 
 class _NoJobs:
@@ -49,24 +36,24 @@ def lifecycle(tmp_path_factory):
 
     data = tmp_path_factory.mktemp("lifecycle") / "data"
     shutil.copytree(MINIMAL, data)
-    levels = _rows(data / "school_levels.csv")
+    levels = read_rows(data / "school_levels.csv")
     year = max(int(r["year"]) for r in levels)
-    ledger = {r["school_id"] for r in _rows(data / "remediation.csv")}
-    schools = _rows(data / "schools.csv")
+    ledger = {r["school_id"] for r in read_rows(data / "remediation.csv")}
+    schools = read_rows(data / "schools.csv")
     only_primary = {r["school_id"] for r in levels if r["level"] == "小学"} - {r["school_id"] for r in levels if r["level"] != "小学"}
     closed = next(r for r in schools if r["school_type"] == "小学" and r["school_id"] in ledger & only_primary
                   and not any(s["parent_school_id"] == r["school_id"] for s in schools))
     closed["closed_year"] = str(year - 1)
     new = dict(schools[0], school_id="2137039999", school_name="新建第九小学（示例）", opened_year=str(year + 1), closed_year="")
-    _write(data / "schools.csv", [*schools, new])
+    write_rows(data / "schools.csv", [*schools, new])
     for name in ("school_levels.csv", "school_facilities.csv", "school_finance.csv", "special_rooms.csv"):
-        rows = _rows(data / name)
-        _write(data / name, [r for r in rows if not (r["school_id"] == closed["school_id"] and r["year"] == str(year))])
+        rows = read_rows(data / name)
+        write_rows(data / name, [r for r in rows if not (r["school_id"] == closed["school_id"] and r["year"] == str(year))])
     v = validate(data)
     assert v.valid, [f.sentence() for f in v.report.errors][:5]
     outputs = compute_tables(v.tables)
     pages = {lang: Site(make_state(v, outputs, None), pool=_NoJobs(), lang=lang).build() for lang in ("zh", "en")}
-    town_code = next(r["town_code"] for r in _rows(data / "towns.csv") if r["town_name"] == closed["town"])
+    town_code = next(r["town_code"] for r in read_rows(data / "towns.csv") if r["town_name"] == closed["town"])
     return dict(pages=pages, outputs=outputs, year=year, closed=closed, new=new, town=town_code, schools=len(schools) + 1)
 
 
