@@ -443,3 +443,24 @@ def test_a_cached_workbook_follows_the_tables_field_descriptions(tmp_path, monke
     second = towns_sheet(downloads.build(v.tables, out, meta, tmp_path)[0])
     assert first != second and all(row[3] == "本县自己的说明" for row in second[1:] if row[0] != downloads.NOTE_COL)
     assert len(list(tmp_path.iterdir())) > 2          # both were made through the cache
+
+
+def test_milestones_show_their_own_status_and_whether_their_date_has_passed(built_site, sample_validated):
+    """The home page's milestones say 未开始 / 进行中 / 已完成 (a milestone is not a standard, so never 达标); one not done
+    by the release date of the data (not the wall clock) is marked as past its date."""
+    from pipeline.indicators.ledger import as_of
+
+    _, site = built_site
+    today = as_of(sample_validated.tables)
+    ms = sample_validated.tables["milestones"].sort_values("due", kind="stable")
+    home = (site / "index.html").read_text(encoding="utf-8")
+    cells = re.findall(r'<td data-label="状态">(<span class="jh-status jh-status--(\w+)">(.*?)</span>)([^<]*)</td>', home)
+    assert len(cells) == len(ms)
+    late = 0
+    for (_, kind, word, after), m in zip(cells, ms.to_dict("records")):
+        assert word == m["status"] and word != "达标"
+        past = m["status"] != "已完成" and str(m["due"]) < today
+        late += past
+        assert kind == ("ok" if m["status"] == "已完成" else "bad" if past else "wait"), m
+        assert ("已过截止日期" in after) == past, m
+    assert late >= 1          # the frozen sample has one milestone past its date, so both branches are seen

@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 from .. import inert
 from ..indicators import exact
 from ..indicators.resources import GAP_UNIT, INDICATORS, LEVELS
-from ..indicators.ledger import CLOSABLE, DONE_TOO_EARLY, NO_LEDGER, OVERDUE
+from ..indicators.ledger import CLOSABLE, DONE_TOO_EARLY, NO_LEDGER, OVERDUE, as_of
 from ..indicators.rules import CONFIDENCE_ZH, PROFILE_ZH
 from ..schemas import TABLES, load
 from . import charts, downloads
@@ -66,7 +66,20 @@ def ledger_badge(check: str, status, lang: str = "zh") -> Markup:
     says 达标: an item in progress is often for an indicator still below its threshold."""
     done = status == "已完成"
     kind = "bad" if check in (OVERDUE, DONE_TOO_EARLY, NO_LEDGER) else "ok" if check == CLOSABLE or done else "wait"
-    return Markup(f'<span class="jh-status jh-status--{kind}">{escape(term(check, lang))}</span>')
+    return _word_badge(check, kind, lang)
+
+
+def milestone_badge(m: dict, as_of: str, lang: str = "zh") -> Markup:
+    """A milestone's status in its own words (未开始, 进行中, 已完成): good when done, bad when its date has passed by the
+    release date of the data (never the wall clock), grey otherwise; a milestone is not a standard, so never 达标."""
+    done = m["status"] == "已完成"
+    late = not done and str(m["due"]) < as_of
+    badge = _word_badge(m["status"], "ok" if done else "bad" if late else "wait", lang)
+    return badge + (Markup(" ") + escape(term("已过截止日期", lang)) if late else "")
+
+
+def _word_badge(word: str, kind: str, lang: str) -> Markup:
+    return Markup(f'<span class="jh-status jh-status--{kind}">{escape(term(word, lang))}</span>')
 
 
 def num(x, digits: int = 2, vs=None) -> str:
@@ -152,7 +165,8 @@ class Site:
         self.P = params(state.tables["standards"])
         en = lang == "en"
         self.short, self.unit = (_SHORT_EN, _UNIT_EN) if en else (_SHORT, _UNIT)
-        self.env.globals.update(badge=lambda s: badge(s, lang), ledger_badge=lambda c, s: ledger_badge(c, s, lang), num=num, P=self.P, SHORT=self.short, UNIT=self.unit,
+        self.env.globals.update(badge=lambda s: badge(s, lang), ledger_badge=lambda c, s: ledger_badge(c, s, lang),
+                                milestone_badge=lambda m: milestone_badge(m, as_of(self.t), lang), num=num, P=self.P, SHORT=self.short, UNIT=self.unit,
                                 PROFILE_ZH={k: term(v, lang) for k, v in PROFILE_ZH.items()})
 
     def _pinyin(self, name) -> str:
@@ -469,8 +483,6 @@ class Site:
                     too_early=int((lc["check"] == "已销号但未达标").sum()), closable=int((lc["check"] == "可销号").sum()))
 
     def ledger(self) -> None:
-        from ..indicators.ledger import as_of
-
         lc = self.o["ledger_checks"]
         names = self.schools["school_name"].to_dict()
         sections = [(c, lc[lc["check"] == c].to_dict("records"), self.tr(*note)) for c, note in (
