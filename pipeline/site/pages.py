@@ -69,11 +69,11 @@ def ledger_badge(check: str, status, lang: str = "zh") -> Markup:
     return _word_badge(check, kind, lang)
 
 
-def milestone_badge(m: dict, as_of: str, lang: str = "zh") -> Markup:
+def milestone_badge(m: dict, today: str, lang: str = "zh") -> Markup:
     """A milestone's status in its own words (未开始, 进行中, 已完成): good when done, bad when its date has passed by the
     release date of the data (never the wall clock), grey otherwise; a milestone is not a standard, so never 达标."""
     done = m["status"] == "已完成"
-    late = not done and str(m["due"]) < as_of
+    late = not done and str(m["due"]) < today
     badge = _word_badge(m["status"], "ok" if done else "bad" if late else "wait", lang)
     return badge + (Markup(" ") + escape(term("已过截止日期", lang)) if late else "")
 
@@ -166,8 +166,8 @@ class Site:
         en = lang == "en"
         self.short, self.unit = (_SHORT_EN, _UNIT_EN) if en else (_SHORT, _UNIT)
         self.env.globals.update(badge=lambda s: badge(s, lang), ledger_badge=lambda c, s: ledger_badge(c, s, lang),
-                                milestone_badge=lambda m: milestone_badge(m, as_of(self.t), lang), num=num, P=self.P, SHORT=self.short, UNIT=self.unit,
-                                PROFILE_ZH={k: term(v, lang) for k, v in PROFILE_ZH.items()})
+                                milestone_badge=lambda m: milestone_badge(m, as_of(self.t), lang), num=num, P=self.P,
+                                SHORT=self.short, UNIT=self.unit, PROFILE_ZH={k: term(v, lang) for k, v in PROFILE_ZH.items()})
 
     def _pinyin(self, name) -> str:
         """A school's, town's or the county's name in pinyin (English pages), all of them spelled once a build or read from
