@@ -146,7 +146,7 @@ def _status(url):
         with urllib.request.urlopen(url, timeout=10) as r:
             return r.status, r.read()
     except urllib.error.HTTPError as e:
-        return e.code, b""
+        return e.code, e.read()
 
 
 def test_the_preview_server_serves_the_site_and_nothing_else(served):
@@ -155,3 +155,28 @@ def test_the_preview_server_serves_the_site_and_nothing_else(served):
                 "dir-link/secret.txt", "%2e%2e/secret.txt", "../secret.txt"):
         status, body = _status(served + bad)
         assert status == 404 and b"secret" not in body, bad
+
+
+def test_a_site_with_a_404_page_gets_it_for_every_missing_address(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<p>home</p>", encoding="utf-8")
+    (site / "404.html").write_text("<h1>找不到这个页面</h1>", encoding="utf-8")
+    httpd, url = serve_in_background(site)
+    try:
+        for missing in ("no/such/page/", "nope.html", "schools/123/"):
+            status, body = _status(url + missing)
+            assert status == 404 and "找不到这个页面" in body.decode("utf-8"), missing
+        assert _status(url)[0] == 200
+    finally:
+        httpd.shutdown()
+    outside = tmp_path / "outside.html"                            # a 404.html linked from outside the site is not served
+    outside.write_text("secret", encoding="utf-8")
+    (site / "404.html").unlink()
+    (site / "404.html").symlink_to(outside)
+    httpd, url = serve_in_background(site)
+    try:
+        status, body = _status(url + "nope.html")
+        assert status == 404 and b"secret" not in body
+    finally:
+        httpd.shutdown()

@@ -1,4 +1,5 @@
-"""Serve a built site on localhost the way a static host does: gzip for text, a short cache lifetime.
+"""Serve a built site on localhost the way a static host does: gzip for text, a short cache lifetime, and the site's
+own 404.html (with status 404) for an address it does not have.
 
 `junheng serve`, the browser tests and the Lighthouse audit all use this server, so what they measure
 (bytes transferred, what the browser caches) is what a reader gets from GitHub Pages or nginx with its
@@ -38,6 +39,21 @@ class StaticHandler(http.server.SimpleHTTPRequestHandler):
     def end_headers(self):
         self.send_header("Cache-Control", f"max-age={MAX_AGE}")
         super().end_headers()
+
+    def send_error(self, code, message=None, explain=None):
+        """A missing page answered with the site's 404.html, as GitHub Pages and nginx's error_page do (in the site's
+        language, with its ways back), when the site has one inside it; otherwise the server's own short message."""
+        page = os.path.join(self.directory, "404.html")
+        if code != 404 or self.command not in ("GET", "HEAD") or not os.path.isfile(page) or not self._servable(page):
+            return super().send_error(code, message, explain)
+        with open(page, "rb") as fh:
+            body = fh.read()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command == "GET":
+            self.wfile.write(body)
 
     def list_directory(self, path):
         """A static host lists no folders: a folder without index.html is not found."""
