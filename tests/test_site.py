@@ -142,6 +142,8 @@ def test_the_not_found_page_speaks_the_pages_language_and_leads_home(built_site)
     assert re.search(r'<p lang="en">Page not found\. <a href="/en/" hreflang="en">', zh_html)
     assert re.search(r'<a href="/\.?">返回首页</a>', zh_html)
     assert "Page not found (404)" in et and "Go to the home page" in et and "找不到" not in et
+    assert "<title>找不到这个页面（404） - " in zh_html                       # the tab and the history say it too
+    assert "<title>Page not found (404) - " in (site / "en" / "404.html").read_text(encoding="utf-8")
 
 
 def test_nothing_loads_from_another_host(built_site):
