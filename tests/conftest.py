@@ -28,6 +28,16 @@ def tree_hash(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+class NoJobs:
+    """A worker pool for pages.Site that runs nothing: for tests that read the pages, not the charts' pictures or the
+    workbooks (a Site given no pool renders them at once)."""
+
+    def submit(self, fn, *args):
+        from concurrent.futures import Future
+
+        return Future()
+
+
 def read_rows(path: Path) -> list[dict]:
     """A CSV's rows as dicts, by header."""
     with path.open(encoding="utf-8") as fh:

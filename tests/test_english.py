@@ -393,3 +393,30 @@ def test_names_are_spelled_once_and_then_read_from_the_build_cache(tmp_path, mon
     assert py.spell_all(["少海街道", "索镇第一小学"], ("少海街道", "索镇"), tmp_path) == first      # same names: the cache
     with pytest.raises(AssertionError):
         py.spell_all(["索镇第二小学"], ("索镇",), tmp_path)                                      # new names: spelled
+
+
+def test_the_english_edition_is_named_by_the_countys_own_english_else_its_pinyin(built_site, sample_validated):
+    """The English edition's name (its header and every page's title) gives the county's name as the county writes it
+    in English (translations.csv), else in pinyin; never only in Chinese characters an English reader cannot read."""
+    import pandas as pd
+
+    from conftest import MINIMAL, NoJobs
+    from pipeline.compute import compute_tables
+    from pipeline.i18n.pinyin import pinyin
+    from pipeline.site.context import make_state
+    from pipeline.site.pages import Site
+    from pipeline.validate import validate
+
+    _, site = built_site
+    county = sample_validated.tables["county"]["county_name"].iloc[0]
+    own = dict(zip(sample_validated.tables["translations"]["zh"], sample_validated.tables["translations"]["en"])).get(county)
+    name = own or pinyin(county, (county,))
+    assert name and not re.search("[\u4e00-\u9fff]", name)
+    for page in (site / "en" / "index.html", site / "en" / "schools" / "index.html"):
+        assert f"{name}: high-quality balanced compulsory education</title>" in page.read_text(encoding="utf-8"), page
+    v = validate(MINIMAL)
+    county = v.tables["county"]["county_name"].iloc[0]
+    v.tables["translations"] = pd.DataFrame({"zh": [county], "en": ["Somewhere County"], "note": [""]})
+    en = Site(make_state(v, compute_tables(v.tables), None), pool=NoJobs(), lang="en")
+    assert en.county_en() == "Somewhere County"
+    assert "Somewhere County: monitoring" in en.build()["index.md"].split("\n---", 1)[0]       # the home page's title

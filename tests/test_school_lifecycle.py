@@ -7,18 +7,10 @@ from __future__ import annotations
 import html
 import re
 import shutil
-from concurrent.futures import Future
 
 import pytest
 
-from conftest import MINIMAL, read_rows, write_rows
-
-
-class _NoJobs:
-    """A worker pool that runs nothing: these tests read the pages, not the charts' pictures or the workbooks."""
-
-    def submit(self, fn, *args):
-        return Future()
+from conftest import MINIMAL, NoJobs, read_rows, write_rows
 
 
 def _text(markdown: str) -> str:
@@ -52,7 +44,7 @@ def lifecycle(tmp_path_factory):
     v = validate(data)
     assert v.valid, [f.sentence() for f in v.report.errors][:5]
     outputs = compute_tables(v.tables)
-    pages = {lang: Site(make_state(v, outputs, None), pool=_NoJobs(), lang=lang).build() for lang in ("zh", "en")}
+    pages = {lang: Site(make_state(v, outputs, None), pool=NoJobs(), lang=lang).build() for lang in ("zh", "en")}
     town_code = next(r["town_code"] for r in read_rows(data / "towns.csv") if r["town_name"] == closed["town"])
     return dict(pages=pages, outputs=outputs, year=year, closed=closed, new=new, town=town_code, schools=len(schools) + 1)
 

@@ -180,6 +180,12 @@ class Site:
             self._spelled[name] = pinyin(name, places)
         return self._spelled[name]
 
+    def county_en(self) -> str:
+        """The county's name for English readers: the county's own English (translations.csv), else its pinyin."""
+        county = self.meta.get("county") or ""
+        own = term(county, "en")
+        return own if own != county else (self._pinyin(county) or county)
+
     def tr(self, zh: str, en: str) -> str:
         """The page code's words in this site's language (both written here, in the repository)."""
         return en if self.lang == "en" else zh
@@ -253,7 +259,7 @@ class Site:
         latest = sv[(sv["year"] == self.year) & (sv["profile"] == "national")]
         ms = self.t["milestones"].sort_values("due")
         self.render("index.md", "home.md.j2", self.tr(f"{self.meta['county']}义务教育优质均衡发展监测",
-                                                      f"{self.meta['county']}: monitoring high-quality balanced compulsory education"),
+                                                      f"{self.county_en()}: monitoring high-quality balanced compulsory education"),
                     ledger=self.ledger_counts(), parts=parts, links=links, verdicts=verdicts, units_met=int(latest["meets"].sum()),
                     units=len(latest), milestones=ms.to_dict("records"))
 

@@ -120,6 +120,7 @@ def _pages_and_files(state: SiteState) -> tuple[dict[str, str], dict[str, bytes 
         pages = site.build()
         en = Site(state, pool, font_dir, lang="en")
         en_pages = en.build() if site.years else {}
+        state.meta["county_en"] = en.county_en()           # the English edition's name (settings_en)
         from . import checkpoint
 
         checkpoint("pages")
@@ -196,7 +197,7 @@ def settings_en(state: SiteState, pages: set[str], zh_pages: set[str], site_url:
         **({"site_url": site_url.rstrip("/") + "/en/"} if site_url else {}),
         "docs_dir": "docs",
         "site_dir": "site",
-        "site_name": plain(f"{m['county']}: high-quality balanced compulsory education"),
+        "site_name": plain(f"{m.get('county_en') or m['county']}: high-quality balanced compulsory education"),
         "site_description": "The indicators, verdicts and data of a county's compulsory education under the national method.",
         "copyright": plain(f"Release {m['release']} ({m['data_year']} data, published {m['released_on']}) · built from commit {m['commit']}{note}"),
         "theme": {"language": "en", "custom_dir": "../overrides"},
