@@ -7,6 +7,7 @@ become markup, a link or a script.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections import defaultdict
@@ -166,19 +167,28 @@ class Site:
         en = lang == "en"
         self.short, self.unit = (_SHORT_EN, _UNIT_EN) if en else (_SHORT, _UNIT)
         self.env.globals.update(badge=lambda s: badge(s, lang), ledger_badge=lambda c, s: ledger_badge(c, s, lang),
-                                milestone_badge=lambda m: milestone_badge(m, as_of(self.t), lang), num=num, P=self.P,
+                                milestone_badge=lambda m: milestone_badge(m, self.today, lang), num=num, P=self.P,
                                 SHORT=self.short, UNIT=self.unit, PROFILE_ZH={k: term(v, lang) for k, v in PROFILE_ZH.items()})
 
     def _pinyin(self, name) -> str:
         """A school's, town's or the county's name in pinyin (English pages), all of them spelled once a build or read from
         the cache."""
-        places = (*self.t["towns"]["town_name"].astype(str), *([self.meta["county"]] if self.meta.get("county") else []))
         if self._spelled is None:
-            names = [*self.t["schools"]["school_name"], *places]
-            self._spelled = spell_all(names, places, self.s.cache_dir.parent if self.s.cache_dir is not None else None)
+            names = [*self.t["schools"]["school_name"], *self._places]
+            self._spelled = spell_all(names, self._places, self.s.cache_dir.parent if self.s.cache_dir is not None else None)
         if name not in self._spelled:
-            self._spelled[name] = pinyin(name, places)
+            self._spelled[name] = pinyin(name, self._places)
         return self._spelled[name]
+
+    @functools.cached_property
+    def _places(self) -> tuple[str, ...]:
+        """The names pinyin splits into proper name and kind: the towns' and the county's."""
+        return (*self.t["towns"]["town_name"].astype(str), *([self.meta["county"]] if self.meta.get("county") else []))
+
+    @functools.cached_property
+    def today(self) -> str:
+        """The release date of the latest data: what "overdue" and "past its date" are judged against, never the clock."""
+        return as_of(self.t)
 
     def county_en(self) -> str:
         """The county's name for English readers: the county's own English (translations.csv), else its pinyin."""
@@ -406,11 +416,10 @@ class Site:
                 s = self.schools.loc[sid]
                 v = latest[latest["school_id"] == sid]
                 rows.append(dict(sid=sid, s=s.to_dict(), verdicts=v.to_dict("records"), gone=self.not_open(s)))
-            met, units = int(latest["meets"].sum()), len(latest)
+            met, units, open_ = int(latest["meets"].sum()), len(latest), sum(not r["gone"] for r in rows)
             self.render(f"towns/{town['town_code']}.md", "town.md.j2", town["town_name"], town=town, rows=rows, trend=trend,
-                        met=met, units=units, outside=sum(not r["verdicts"] and not r["gone"] for r in rows),
-                        open=sum(not r["gone"] for r in rows))
-            overview.append(dict(town=town, schools=sum(not r["gone"] for r in rows), met=met, units=units))
+                        met=met, units=units, outside=sum(not r["verdicts"] and not r["gone"] for r in rows), open=open_)
+            overview.append(dict(town=town, schools=open_, met=met, units=units))
         self.render("towns/index.md", "towns.md.j2", self.tr("镇街", "Towns"), overview=overview)
 
     def part_page(self, part: str, path: str, title: str) -> None:
@@ -521,7 +530,7 @@ class Site:
         by_dept = sorted(({"dept": k, **v} for k, v in depts.items()), key=lambda r: (-r["overdue"], -r["open"], r["dept"]))
         flags = w[w["kind"] == "学校指标"].sort_values(["year", "school_id"], ascending=[False, True]).to_dict("records")
         self.render("ledger.md", "ledger.md.j2", self.tr("整改台账", "Remediation ledger"), counts=self.ledger_counts(), sections=sections, names=names,
-                    by_town=by_town, by_dept=by_dept, flags=flags, as_of=as_of(self.t))
+                    by_town=by_town, by_dept=by_dept, flags=flags, as_of=self.today)
 
     def method(self) -> None:
         st = self.t["standards"].sort_values(["rule_id", "level", "profile"])
