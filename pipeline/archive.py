@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import inert, schemas
-from .diff import DiffError, checkout_data, cv_moves, verdict_flips
+from .diff import DiffError, by_key, checkout_data, cv_moves, verdict_flips
 from .i18n import Say
 from .indicators.rules import PROFILE_ZH
 
@@ -221,9 +221,8 @@ def value_moves(a: dict, b: dict, names: dict) -> list[dict]:
     out = []
 
     def scan(table, keys, label, kind, profiles=True):
-        x = a[table].drop_duplicates(keys).set_index(keys)["value"]
-        y = b[table].drop_duplicates(keys).set_index(keys)["value"]
-        for k in sorted(x.index.intersection(y.index), key=str):
+        x, y = (by_key(t[table].drop_duplicates(keys), keys, "value") for t in (a, b))
+        for k in sorted(x.keys() & y.keys(), key=str):
             o = "—" if pd.isna(x[k]) else f"{x[k]:,.2f}"
             n = "—" if pd.isna(y[k]) else f"{y[k]:,.2f}"
             if o != n:

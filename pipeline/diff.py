@@ -117,15 +117,20 @@ def _status(meets) -> str:
     return {True: "达标", False: "未达标"}.get(bool(meets) if meets is not None and not pd.isna(meets) else None, "无数据")
 
 
+def by_key(df: pd.DataFrame, keys: list[str], col: str) -> dict:
+    """COL by the tuple of KEYS (a plain dict: looking a key up in a Series with a MultiIndex costs 100 times more)."""
+    s = df.set_index(keys)[col]
+    return dict(zip(s.index, s.tolist()))
+
+
 def verdict_flips(base: dict, head: dict, names: dict) -> list[dict]:
     flips = []
 
     def compare(table, keys, col, what, label, to_status=lambda v: v):
-        b = base[table].set_index(keys)[col]
-        h = head[table].set_index(keys)[col]
-        for k in sorted(set(b.index) | set(h.index), key=str):
-            old = to_status(b.get(k)) if k in b.index else "（无）"
-            new = to_status(h.get(k)) if k in h.index else "（无）"
+        b, h = by_key(base[table], keys, col), by_key(head[table], keys, col)
+        for k in sorted(b.keys() | h.keys(), key=str):
+            old = to_status(b[k]) if k in b else "（无）"
+            new = to_status(h[k]) if k in h else "（无）"
             if old != new:
                 d = dict(zip(keys, k if isinstance(k, tuple) else (k,)))
                 flips.append(dict(kind=what, year=int(d["year"]), profile=PROFILE_ZH[d["profile"]], what=label(d), before=old, after=new))
@@ -145,10 +150,9 @@ def near_threshold(base: dict, head: dict, names: dict) -> list[dict]:
     out = []
 
     def scan(table, keys, value, thr, label, fmt):
-        b = base[table].set_index(keys)
-        h = head[table].set_index(keys)
-        for k in h.index.intersection(b.index):
-            nv, ov, t = h.at[k, value], b.at[k, value], h.at[k, thr]
+        b, h, th = by_key(base[table], keys, value), by_key(head[table], keys, value), by_key(head[table], keys, thr)
+        for k in [k for k in h if k in b]:
+            nv, ov, t = h[k], b[k], th[k]
             if any(x is None or pd.isna(x) for x in (nv, ov, t)) or not t or nv == ov:
                 continue
             if abs(nv / t - 1) <= NEAR:
@@ -168,10 +172,9 @@ def cv_moves(base: dict, head: dict) -> list[dict]:
     """Every CV whose 3-decimal value changed; one row per profile unless both profiles agree."""
     keys = ["year", "level", "indicator_id"]
     out = []
-    b = base["balance"].set_index(["profile", *keys])["cv"]
-    h = head["balance"].set_index(["profile", *keys])["cv"]
+    b, h = by_key(base["balance"], ["profile", *keys], "cv"), by_key(head["balance"], ["profile", *keys], "cv")
     seen = {}
-    for k in h.index.intersection(b.index):
+    for k in [k for k in h if k in b]:
         old, new = b[k], h[k]
         o = "—" if pd.isna(old) else f"{old:.3f}"
         n = "—" if pd.isna(new) else f"{new:.3f}"

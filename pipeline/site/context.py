@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,14 @@ class SiteState:
     cache_dir: Path | None = None
     extra_files: dict[str, bytes] = field(default_factory=dict)
     archive: list = field(default_factory=list)        # archive.Release, oldest first (the release archive)
+
+    @functools.cached_property
+    def corrections(self) -> list[dict]:
+        """What each release changed in figures an earlier one had published (archive.corrections): worked out once a
+        build, for both editions."""
+        from ..archive import corrections
+
+        return corrections(self.archive, self.tables["schools"].set_index("school_id")["school_name"].to_dict())
 
 
 def git_commit(root: Path) -> tuple[str, int | None]:

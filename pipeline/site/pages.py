@@ -576,12 +576,11 @@ class Site:
 
     def releases(self) -> None:
         """The release archive: a page a release, its archived downloads beside it, and the corrections."""
-        from ..archive import corrections
         from ..indicators.verdict import PARTS
 
         arch = self.s.archive
         current = str(self.t["releases"].sort_values("released_on")["release"].iloc[-1]) if len(self.t["releases"]) else ""
-        self.corrections = corrections(arch, self.schools["school_name"].to_dict())
+        self.corrections = self.s.corrections
         self.render("releases/index.md", "releases.md.j2", self.tr("历史版本", "Release archive"), rows=arch, current=current,
                     corrections=self.corrections)
         for r in arch:
