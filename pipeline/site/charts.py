@@ -34,7 +34,7 @@ LABELS = {
     "en": dict(met="Meets?", school="School", year="Year", cv="CV", limit="Limit", level="Level", indicator="Indicator",
                pct="Share of the threshold reached (%)", pct_tip="Of the threshold (%)", threshold="threshold", verdict="Verdict",
                rate="Satisfied", rate_pct="Satisfied (%)", low="Interval low", high="Interval high",
-               low_ref="{} interval, low (context)", high_ref="{} interval, high (context)"),
+               low_ref="Low end, {} CI", high_ref="High end, {} CI"),
 }
 CONFIG = {"font": FONT, "axis": {"labelFontSize": 11, "titleFontSize": 12},
           "legend": {"labelFontSize": 11, "orient": "top", "columns": 2, "columnPadding": 20},
