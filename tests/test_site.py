@@ -291,7 +291,7 @@ def test_reused_trend_charts_equal_altairs_own(minimal_site):
     (charts._reuse); each must equal the spec Altair itself builds from the same data and title."""
     import pandas as pd
 
-    from pipeline.site.charts import _ratio_trend_spec
+    from pipeline.site.charts import _ratio_trend_spec, trend_labels
 
     site, pages = minimal_site
     checked = 0
@@ -306,9 +306,56 @@ def test_reused_trend_charts_equal_altairs_own(minimal_site):
             d = pd.DataFrame(data[0])[["year", "indicator", "pct", "status"]]
             years = sorted(d["year"].unique().tolist())
             floor = max(r["p"] for v in spec["datasets"].values() for r in v if "p" in r and r["p"] != 100) / 100
-            assert spec == _ratio_trend_spec(d, html.unescape(title), years, floor), cid
+            d, top = trend_labels(d, floor)
+            assert spec == _ratio_trend_spec(d, html.unescape(title), years, floor, "zh", top), cid
             checked += 1
     assert checked >= 4
+
+
+def test_trend_end_labels_stand_apart_near_their_lines_inside_the_plot(minimal_site):
+    """Two of a school's indicators that end the trend at about the same share printed their labels one over the other
+    (R1 over R3 at 121% and 122%). Each end label is now at least LABEL_GAP px from the next, inside the plot, and as
+    near its own line's end as that allows: where the ends are far apart, exactly at it."""
+    import pandas as pd
+
+    from pipeline.site.charts import LABEL_GAP, TREND_HEIGHT, trend_labels
+
+    def labels(ends: dict, floor=0.85):
+        d = pd.DataFrame([dict(year=y, indicator=k, pct=v if y == 2025 else 50.0, status="达标")
+                          for k, v in ends.items() for y in (2024, 2025)])
+        out, top = trend_labels(d, floor)
+        last = out[out["year"] == 2025].set_index("indicator")
+        assert out.loc[out["year"] == 2024, "label_y"].isna().all()         # a label for the last year only
+        return {k: y / top * TREND_HEIGHT for k, y in last["label_y"].items()}, top
+
+    apart, top = labels({"R1": 160.0, "R2": 40.0, "R3": 100.0})
+    assert top == 160 and apart == pytest.approx({"R1": 260, "R2": 65, "R3": 162.5})       # far apart: at their ends
+    close, top = labels({"R1": 121.0, "R3": 122.0, "R5": 30.0})
+    assert top == 140
+    assert close["R3"] - close["R1"] == pytest.approx(LABEL_GAP)                            # apart, lower end lower
+    assert (close["R1"] + close["R3"]) / 2 == pytest.approx((121 + 122) / 2 / 140 * TREND_HEIGHT)    # centred on the ends
+    assert close["R5"] == pytest.approx(30 / 140 * TREND_HEIGHT)
+    crowd, top = labels({f"R{i}": 99.5 + i / 10 for i in range(1, 8)})       # seven ends at the top: all inside
+    ys = sorted(crowd.values())
+    assert max(ys) <= TREND_HEIGHT and min(ys) >= 0
+    assert all(b - a >= LABEL_GAP - 1e-9 for a, b in zip(ys, ys[1:]))
+    no_data, _ = labels({"R1": float("nan"), "R2": 80.0})
+    assert no_data["R1"] != no_data["R1"] and no_data["R2"] == pytest.approx(0.8 * TREND_HEIGHT)     # no value: no label
+
+    site, pages = minimal_site                       # and in every school's trend chart the site draws
+    seen = 0
+    for text in pages.values():
+        for spec in re.findall(r'id="chart-school-[^"]+">.*?<script type="application/json">(.*?)</script>', text, re.S):
+            spec = json.loads(spec)
+            rows = next(v for v in spec["datasets"].values() if v and "indicator" in v[0])
+            last = max(r["year"] for r in rows)
+            top = next(layer["encoding"]["y"]["scale"]["domain"][1] for layer in spec["layer"] if "scale" in layer["encoding"]["y"])
+            ys = sorted(r["label_y"] / top * TREND_HEIGHT for r in rows if r["year"] == last and r["pct"] is not None)
+            assert ys and 0 <= ys[0] and ys[-1] <= TREND_HEIGHT
+            assert all(b - a >= LABEL_GAP - 1e-9 for a, b in zip(ys, ys[1:]))
+            assert max(r["pct"] for r in rows if r["pct"] is not None) <= top
+            seen += 1
+    assert seen >= 4
 
 
 def test_chart_font_subset_gives_the_same_svg(tmp_path, minimal_site):

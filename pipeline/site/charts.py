@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -259,24 +260,55 @@ def ratio_trend(chart_id: str, df: pd.DataFrame, title: str, summary: str, floor
     d["year"] = d["year"].astype(int)
     d["status"] = d["status"].map(lambda s: term(s, lang))
     years = sorted(d["year"].unique().tolist())
-    make = lambda: _ratio_trend_spec(d, title, years, floor, lang)   # noqa: E731
-    spec = _reuse(("ratio_trend", tuple(years), floor, lang), d, title, make) if reuse else make()
+    d, top = trend_labels(d, floor)
+    make = lambda: _ratio_trend_spec(d, title, years, floor, lang, top)   # noqa: E731
+    spec = _reuse(("ratio_trend", tuple(years), floor, lang, top), d, title, make) if reuse else make()
     return Chart(chart_id, title, summary, spec, d, {"year": L["year"], "indicator": L["indicator"], "pct": L["pct"], "status": L["met"]})
 
 
-def _ratio_trend_spec(d: pd.DataFrame, title: str, years: list[int], floor: float, lang: str = "zh") -> dict:
+TREND_HEIGHT, LABEL_GAP = 260, 11      # px: a trend chart's plot, and the least distance between two end labels (10 px text)
+
+
+def trend_labels(d: pd.DataFrame, floor: float) -> tuple[pd.DataFrame, float]:
+    """The top of a trend chart's scale (a multiple of 20, at least 100% and the floor) and, for the last year, where
+    each line's label goes (`label_y`, in the scale's units): beside its line's end, but moved apart where ends are
+    close (two indicators at 120% and 121% would print one label over the other), the least distance apart and
+    centred on the ends they stand for, inside the plot."""
+    top = 20 * math.ceil(max([100, floor * 100, *d["pct"].dropna()]) / 20)
+    d = d.copy()
+    d["label_y"] = float("nan")
+    last = d[(d["year"] == d["year"].max()) & d["pct"].notna()].sort_values(["pct", "indicator"])
+    px = last["pct"].to_numpy() / top * TREND_HEIGHT
+    groups: list[list[int]] = []                   # runs of labels placed together, lowest first
+
+    def placed(g: list[int]) -> list[float]:
+        mid = sum(px[i] for i in g) / len(g)
+        low = min(max(mid - LABEL_GAP * (len(g) - 1) / 2, 0), TREND_HEIGHT - LABEL_GAP * (len(g) - 1))
+        return [low + LABEL_GAP * k for k in range(len(g))]
+
+    for i in range(len(px)):
+        groups.append([i])
+        while len(groups) > 1 and placed(groups[-2])[-1] + LABEL_GAP > placed(groups[-1])[0]:
+            groups[-2:] = [groups[-2] + groups[-1]]
+    ys = [y for g in groups for y in placed(g)]
+    d.loc[last.index, "label_y"] = [y / TREND_HEIGHT * top for y in ys]
+    return d, top
+
+
+def _ratio_trend_spec(d: pd.DataFrame, title: str, years: list[int], floor: float, lang: str = "zh", top: float = 100) -> dict:
     L = LABELS[lang]
     color, shape = status_scale(lang=lang)
+    y_scale = alt.Scale(domain=[0, top], nice=False)
     base = alt.Chart(d).encode(x=alt.X("year:O", title=L["year"], sort=years, axis=alt.Axis(labelAngle=0)))
-    line = base.mark_line(color="#888").encode(y=alt.Y("pct:Q", title=L["pct"]), detail="indicator:N")
+    line = base.mark_line(color="#888").encode(y=alt.Y("pct:Q", title=L["pct"], scale=y_scale), detail="indicator:N")
     pts = base.mark_point(size=60, filled=True).encode(
         y="pct:Q", color=alt.Color("status:N", scale=color, title=L["met"]), shape=alt.Shape("status:N", scale=shape, title=L["met"]),
         tooltip=[alt.Tooltip("year:O", title=L["year"]), alt.Tooltip("indicator:N", title=L["indicator"]),
                  alt.Tooltip("pct:Q", title=L["pct_tip"], format=".0f")])
     text = base.transform_filter(alt.datum.year == max(years)).mark_text(align="left", dx=6, fontSize=10).encode(
-        y="pct:Q", text="indicator:N")
+        y="label_y:Q", text="indicator:N")
     rules = alt.Chart(pd.DataFrame({"p": [100, floor * 100], "l": [f"{L['threshold']} 100%", f"{floor * 100:g}%"]})).mark_rule(strokeDash=[4, 3], color="#555").encode(y="p:Q")
-    ch = (line + pts + text + rules).properties(width=LINES_WIDTH, height=260, title=title)
+    ch = (line + pts + text + rules).properties(width=LINES_WIDTH, height=TREND_HEIGHT, title=title)
     return _spec(ch)
 
 
