@@ -117,6 +117,18 @@ def test_six_of_seven_with_the_85_percent_floor():
     assert unit_verdict(*_flags(0.8499), 6, 0.80)[1] is True        # the floor is data
 
 
+def test_a_units_reason_names_each_indicator_it_is_about():
+    # "R5 低于阈值的 85%" told a parent nothing; the reason names the indicator too, in both languages
+    below = unit_verdict(*_flags(0.5), 6, 0.85)[2]
+    assert below.zh == "6 项达标，但 R7（网络多媒体教室）低于阈值的 85%"
+    assert below.en == "6 met, but R7 (Multimedia classrooms) is below 85% of the threshold"
+    two = unit_verdict(*_flags(0.99, 2), 6, 0.85)[2]
+    assert two.zh == "仅 5 项达标（要求至少 6 项）：R6（教学仪器设备值）、R7（网络多媒体教室）未达标"
+    above = unit_verdict(*_flags(0.9), 6, 0.85)[2]
+    assert above.zh == "6 项达标，未达标的 R7（网络多媒体教室）不低于阈值的 85%"
+    assert "R6 (Teaching equipment), R7 (Multimedia classrooms) not met" in two.en
+
+
 def test_floor_through_the_data(t):
     sid = "2137032101"                                                # a single-level primary school
     set_row(t["school_levels"], dict(year=2025, school_id=sid, level="小学"), students=1000, teachers=200,

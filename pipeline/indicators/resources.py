@@ -20,6 +20,17 @@ from . import exact
 from .rules import PROFILES, Rules
 
 INDICATORS = ("R1", "R2", "R3", "R4", "R5", "R6", "R7")
+# the national standard's seven indicators by a short name, for readers who do not know them by number
+SHORT = {"R1": "高学历教师", "R2": "骨干教师", "R3": "体育艺术教师", "R4": "教学及辅助用房", "R5": "体育运动场馆",
+         "R6": "教学仪器设备值", "R7": "网络多媒体教室"}
+SHORT_EN = {"R1": "Highly qualified teachers", "R2": "Key teachers", "R3": "PE and arts teachers", "R4": "Teaching floor area",
+            "R5": "Sports grounds and halls", "R6": "Teaching equipment", "R7": "Multimedia classrooms"}
+
+
+def named(ids: list[str]) -> Say:
+    """Indicators by number and name: R2（骨干教师）、R7（网络多媒体教室）."""
+    return Say("、".join(f"{k}（{SHORT[k]}）" if k in SHORT else k for k in ids),
+               ", ".join(f"{k} ({SHORT_EN[k]})" if k in SHORT_EN else k for k in ids))
 LEVELS = ("小学", "初中")
 # how a gap is counted: whole teachers and rooms are rounded up; areas and money are not
 GAP_UNIT = {"R1": "名教师", "R2": "名骨干教师", "R3": "名体育艺术教师", "R4": "平方米", "R5": "平方米", "R6": "元", "R7": "间"}
@@ -156,15 +167,18 @@ def unit_verdict(met: dict[str, bool], ratios: dict[str, float], min_met: float,
     if meets and not failing:
         reason = Say(f"{len(met)} 项全部达标", f"all {len(met)} met")
     elif meets:
-        reason = Say(f"{n} 项达标，未达标的 {'、'.join(failing)} 不低于阈值的 {floor:.0%}",
-                     f"{n} met; {', '.join(failing)}, not met, {'is' if len(failing) == 1 else 'are'} at least {floor:.0%} of the threshold")
+        f = named(failing)
+        reason = Say(f"{n} 项达标，未达标的 {f.zh}不低于阈值的 {floor:.0%}",
+                     f"{n} met; {f.en}, not met, {'is' if len(failing) == 1 else 'are'} at least {floor:.0%} of the threshold")
     elif n < min_met:
-        reason = Say(f"仅 {n} 项达标（要求至少 {min_met:g} 项）：{'、'.join(failing)} 未达标",
-                     f"only {n} met (at least {min_met:g} required): {', '.join(failing)} not met")
+        f = named(failing)
+        reason = Say(f"仅 {n} 项达标（要求至少 {min_met:g} 项）：{f.zh}未达标",
+                     f"only {n} met (at least {min_met:g} required): {f.en} not met")
     else:
         low = [k for k in failing if not exact.compare(ratios[k], ">=", floor)]
-        reason = Say(f"{n} 项达标，但 {'、'.join(low)} 低于阈值的 {floor:.0%}",
-                     f"{n} met, but {', '.join(low)} {'is' if len(low) == 1 else 'are'} below {floor:.0%} of the threshold")
+        f = named(low)
+        reason = Say(f"{n} 项达标，但 {f.zh}低于阈值的 {floor:.0%}",
+                     f"{n} met, but {f.en} {'is' if len(low) == 1 else 'are'} below {floor:.0%} of the threshold")
     return n, meets, reason
 
 

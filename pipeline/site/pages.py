@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 
 from .. import inert
 from ..indicators import exact
-from ..indicators.resources import GAP_UNIT, INDICATORS, LEVELS
+from ..indicators.resources import GAP_UNIT, INDICATORS, LEVELS, SHORT, SHORT_EN
 from ..indicators.ledger import CLOSABLE, DONE_TOO_EARLY, NO_LEDGER, OVERDUE, as_of
 from ..indicators.rules import CONFIDENCE_ZH, PROFILE_ZH
 from ..schemas import TABLES, load
@@ -36,11 +36,7 @@ def plain(text: str) -> str:
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _STATUS_CLASS = {"达标": "ok", "未达标": "bad", "待评估": "wait", "无数据": "wait", "不适用": "wait", True: "ok", False: "bad"}
-_SHORT = {"R1": "高学历教师", "R2": "骨干教师", "R3": "体育艺术教师", "R4": "教学及辅助用房", "R5": "体育运动场馆",
-          "R6": "教学仪器设备值", "R7": "网络多媒体教室"}
 _UNIT = {"R1": "人/百生", "R2": "人/百生", "R3": "人/百生", "R4": "平方米/生", "R5": "平方米/生", "R6": "元/生", "R7": "间/百生"}
-_SHORT_EN = {"R1": "Highly qualified teachers", "R2": "Key teachers", "R3": "PE and arts teachers", "R4": "Teaching floor area",
-             "R5": "Sports grounds and halls", "R6": "Teaching equipment", "R7": "Multimedia classrooms"}
 _UNIT_EN = {"R1": "per 100 students", "R2": "per 100 students", "R3": "per 100 students", "R4": "m² per student",
             "R5": "m² per student", "R6": "yuan per student", "R7": "rooms per 100 students"}
 
@@ -165,7 +161,7 @@ class Site:
                                 phrase=lambda s: _marked(phrase(s, lang), lang), terms=lambda s: _marked(terms(s, lang), lang))
         self.P = params(state.tables["standards"])
         en = lang == "en"
-        self.short, self.unit = (_SHORT_EN, _UNIT_EN) if en else (_SHORT, _UNIT)
+        self.short, self.unit = (SHORT_EN, _UNIT_EN) if en else (SHORT, _UNIT)
         self.env.globals.update(badge=lambda s: badge(s, lang), ledger_badge=lambda c, s: ledger_badge(c, s, lang),
                                 milestone_badge=lambda m: milestone_badge(m, self.today, lang), num=num, P=self.P,
                                 SHORT=self.short, UNIT=self.unit, PROFILE_ZH={k: term(v, lang) for k, v in PROFILE_ZH.items()})
@@ -318,7 +314,7 @@ class Site:
             n_fail = int((~ld["meets"]).sum())
             bar = charts.indicator_bars(
                 f"{ind}-{'primary' if level == '小学' else 'junior'}-{self.year}", ld,
-                self.tr(f"{self.year} 年各{level}的{_SHORT[ind]}（{_UNIT[ind]}）", f"{_SHORT_EN[ind]} of each {term(level)} unit, {self.year} ({_UNIT_EN[ind]})"),
+                self.tr(f"{self.year} 年各{level}的{SHORT[ind]}（{_UNIT[ind]}）", f"{SHORT_EN[ind]} of each {term(level)} unit, {self.year} ({_UNIT_EN[ind]})"),
                 self.unit[ind], thr,
                 self.tr(f"{len(ld)} 个{level}学校单位中 {len(ld) - n_fail} 个达到阈值 {thr:g}，{n_fail} 个未达到。",
                         f"Of {len(ld)} {term(level)} school units, {len(ld) - n_fail} reach the threshold {thr:g} and {n_fail} do not."),
