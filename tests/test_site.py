@@ -513,3 +513,40 @@ def test_milestones_show_their_own_status_and_whether_their_date_has_passed(buil
         assert kind == ("ok" if m["status"] == "已完成" else "bad" if past else "wait"), m
         assert ("已过截止日期" in after) == past, m
     assert late >= 1          # the frozen sample has one milestone past its date, so both branches are seen
+
+
+def test_remediation_entries_name_their_item_and_link_to_where_it_is_explained(built_site):
+    """A ledger entry said only "G4" or "R5（小学）"; it now gives the item's name too, linked to the page that explains
+    it (an indicator's page, or the item on its part's page), on the ledger and on every school's page, in both
+    editions. Every such link leads to a page of the site, and to a place that is on it."""
+    from urllib.parse import urljoin, urlparse
+
+    _, site = built_site
+    pages = [site / "ledger" / "index.html", site / "en" / "ledger" / "index.html",
+             *sorted(site.glob("schools/*/index.html")), *sorted(site.glob("en/schools/*/index.html"))]
+    short = {"R5": ("体育运动场馆", "Sports grounds and halls")}
+    seen, named, anchored = 0, 0, 0
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        en = "/en/" in page.as_posix()
+        if "schools/" in page.as_posix():      # a school's entries: the item heads each; in the ledger, a column
+            entries = re.findall(r'<td data-label="(?:编号|No\.)">[^<]*</td><th scope="row">(.*?)</th>', text)
+        else:
+            entries = re.findall(r'<td data-label="(?:指标|Indicator)">(.*?)</td>', text)
+            assert entries, page
+        for entry in entries:
+            href, shown = re.match(r'<a href="([^"]+)">([^<]+)</a>', entry).groups()
+            item_id = shown.split()[0]
+            assert re.fullmatch(r"[A-Z]\d+", item_id) and len(shown) > len(item_id) + 1, (page, entry)
+            url = urlparse(urljoin(page.relative_to(site).as_posix(), href))
+            target = site / url.path / "index.html"
+            assert target.is_file(), (page, href)
+            if url.fragment:
+                assert f'id="{url.fragment}"' in target.read_text(encoding="utf-8"), (page, href)
+                assert url.fragment == item_id
+                anchored += 1
+            if item_id in short:
+                assert short[item_id][1 if en else 0] in shown, (page, shown)
+                named += 1
+            seen += 1
+    assert seen > 50 and named >= 2 and anchored >= 2
