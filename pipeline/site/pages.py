@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 from .. import inert
 from ..indicators import exact
 from ..indicators.resources import GAP_UNIT, INDICATORS, LEVELS, SHORT, SHORT_EN
-from ..indicators.ledger import CLOSABLE, DONE_TOO_EARLY, NO_LEDGER, OVERDUE, as_of
+from ..indicators.ledger import CLOSABLE, DONE_TOO_EARLY, NO_LEDGER, ON_TRACK, OVERDUE, as_of
 from ..indicators.rules import CONFIDENCE_ZH, PROFILE_ZH
 from ..schemas import TABLES, load
 from . import charts, downloads
@@ -508,21 +508,21 @@ class Site:
         lc = self.o["ledger_checks"]
         led = self.t["remediation"]
         return dict(open=int((led["status"] != "已完成").sum()), done=int((led["status"] == "已完成").sum()),
-                    overdue=int((lc["check"] == "逾期").sum()), no_ledger=int((lc["check"] == "未建台账").sum()),
-                    too_early=int((lc["check"] == "已销号但未达标").sum()), closable=int((lc["check"] == "可销号").sum()))
+                    overdue=int((lc["check"] == OVERDUE).sum()), no_ledger=int((lc["check"] == NO_LEDGER).sum()),
+                    too_early=int((lc["check"] == DONE_TOO_EARLY).sum()), closable=int((lc["check"] == CLOSABLE).sum()))
 
     def ledger(self) -> None:
         lc = self.o["ledger_checks"]
         names = self.schools["school_name"].to_dict()
         sections = [(c, lc[lc["check"] == c].to_dict("records"), self.tr(*note)) for c, note in (
-            ("逾期", ("已过完成时限仍未完成的事项，排在最前。", "Items past their deadline and not done, first.")),
-            ("已销号但未达标", ("台账上已完成，但最新数据仍显示缺口，需要核实。",
-                         "Done in the ledger, but the latest data still shows a gap: to be checked.")),
-            ("未建台账", ("最新数据未达标、但台账中没有对应事项的学校指标。",
-                      "School indicators below their threshold in the latest data with no ledger item.")),
-            ("可销号", ("最新数据已达标、台账上尚未完成的事项，可以核实后销号。",
-                     "Items the latest data shows met but the ledger still has open: they can be checked and closed.")),
-            ("正常", ("按计划推进或已完成的事项。", "Items on schedule or done.")))]
+            (OVERDUE, ("已过完成时限仍未完成的事项，排在最前。", "Items past their deadline and not done, first.")),
+            (DONE_TOO_EARLY, ("台账上已完成，但最新数据仍显示缺口，需要核实。",
+                              "Done in the ledger, but the latest data still shows a gap: to be checked.")),
+            (NO_LEDGER, ("最新数据未达标、但台账中没有对应事项的学校指标。",
+                         "School indicators below their threshold in the latest data with no ledger item.")),
+            (CLOSABLE, ("最新数据已达标、台账上尚未完成的事项，可以核实后销号。",
+                        "Items the latest data shows met but the ledger still has open: they can be checked and closed.")),
+            (ON_TRACK, ("按计划推进或已完成的事项。", "Items on schedule or done.")))]
         led = self.t["remediation"]
         w = self.o["watch"]
         towns = w[(w["kind"] == "镇街") & (w["year"] == self.year)].set_index("town")
