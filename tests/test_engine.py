@@ -411,3 +411,23 @@ def test_vectorised_gaps_equal_the_scalar_rule(sample_outputs):
     si = sample_outputs["school_indicators"]
     for r in si.sample(n=min(3000, len(si)), random_state=1).itertuples():
         assert r.gap == gap(r.indicator_id, r.value, r.threshold, r.students), r
+
+
+@pytest.mark.parametrize("rules, county, word", [
+    (["G3.music_area"], 10_000, "不足 10,000 平方米"), (["G4", "G4.combined"], 1, "上限 1 人"), (["G5"], 1, "上限 1）"),
+    (["Q4"], 100, None)])
+def test_each_profile_checks_every_school_by_its_own_threshold(t, rules, county, word):
+    # the two profiles share their per-school work where their rules agree; where the plan's threshold differs, each
+    # school is checked, and its check worded, by the profile's own
+    item = rules[0].split(".")[0]
+    st = t["standards"]
+    st.loc[st["rule_id"].isin(rules) & (st["profile"] == "county"), "threshold"] = county
+    checks = out_of(t)["school_checks"]
+    for profile in ("national", "county"):
+        mine = checks[(checks["item_id"] == item) & (checks["profile"] == profile) & checks["meets"].notna()]
+        assert len(mine) >= 3, profile
+        if profile == "national":
+            assert mine["meets"].astype(bool).any() and not (word and mine["detail"].str.contains(word, regex=False).any())
+        else:
+            assert not mine["meets"].astype(bool).any(), mine[["school_id", "detail"]]
+            assert word is None or mine["detail"].str.contains(word, regex=False).any()

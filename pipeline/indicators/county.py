@@ -120,6 +120,11 @@ def _names(names: list) -> Say:
     return Say("、".join(names[:8]) + (f" 等 {len(names)} 所" if more else ""), ", ".join(names[:8]) + (f" ({len(names)} in all)" if more else ""))
 
 
+def _as_key(rule: Rule) -> tuple:
+    """What a rule's verdicts and wording depend on: the two profiles share per-school work where these agree."""
+    return rule.comparator, rule.threshold, rule.unit
+
+
 def _per_school(checks: pd.DataFrame) -> Item:
     """未达标 if any school fails; 无数据 if none fails but any lacks data; 达标 only when every school has data and meets."""
     if checks.empty:
@@ -155,27 +160,31 @@ def _sum_by_school(ctx: _Ctx, y: int, column: str = "students") -> tuple[list, l
 def g3(ctx: _Ctx, y: int, p: str) -> Item:
     per = ctx.rules.param("G3.classes_per_room", p)
     music, art = ctx.rules.need("G3.music_area", p), ctx.rules.need("G3.art_area", p)
-    rooms = ctx.t["special_rooms"]
-    rooms = rooms[rooms["year"] == y]
-    counts = {}
-    for rtype, rule in (("音乐", music), ("美术", art)):
-        r = rooms[rooms["room_type"] == rtype]
-        ok = rule.meets_series(r["area_m2"])
-        counts[rtype] = (ok.groupby(r["school_id"]).sum(), (~ok).groupby(r["school_id"]).sum())
-    sids, classes = _sum_by_school(ctx, y, "classes")
-    needs = [max(1, math.ceil(c / per)) for c in classes]
-    oks = [True] * len(sids)
-    parts: list[list[Say]] = [[] for _ in sids]
-    for rtype, rule in (("音乐", music), ("美术", art)):
-        good = [int(v) for v in pd.Series(counts[rtype][0], dtype="float64").reindex(sids, fill_value=0).tolist()]
-        small = [int(v) for v in pd.Series(counts[rtype][1], dtype="float64").reindex(sids, fill_value=0).tolist()]
-        limit = _fmt(rule.threshold)
-        for i, need in enumerate(needs):
-            oks[i] &= good[i] >= need
-            parts[i].append(Say(f"{rtype}教室达标 {good[i]}/{need} 间", f"{term(rtype)} rooms large enough: {good[i]} of {need}")
-                            + (Say(f"（另有 {small[i]} 间不足 {limit} 平方米）", f" (and {small[i]} under {limit} m²)") if small[i] else ""))
-    details = [Say(f"{c} 个班，需音乐、美术教室各 {need} 间：", f"{c} classes, needs {need} music and {need} art room{'s' if need > 1 else ''}: ")
-               + join(_SEMI, pt) for c, need, pt in zip(classes, needs, parts)]
+
+    def make():
+        rooms = ctx.t["special_rooms"]
+        rooms = rooms[rooms["year"] == y]
+        counts = {}
+        for rtype, rule in (("音乐", music), ("美术", art)):
+            r = rooms[rooms["room_type"] == rtype]
+            ok = rule.meets_series(r["area_m2"])
+            counts[rtype] = (ok.groupby(r["school_id"]).sum(), (~ok).groupby(r["school_id"]).sum())
+        sids, classes = _sum_by_school(ctx, y, "classes")
+        needs = [max(1, math.ceil(c / per)) for c in classes]
+        oks = [True] * len(sids)
+        parts: list[list[Say]] = [[] for _ in sids]
+        for rtype, rule in (("音乐", music), ("美术", art)):
+            good = [int(v) for v in pd.Series(counts[rtype][0], dtype="float64").reindex(sids, fill_value=0).tolist()]
+            small = [int(v) for v in pd.Series(counts[rtype][1], dtype="float64").reindex(sids, fill_value=0).tolist()]
+            limit, rtype_en = _fmt(rule.threshold), term(rtype)
+            for i, need in enumerate(needs):
+                oks[i] &= good[i] >= need
+                parts[i].append(Say(f"{rtype}教室达标 {good[i]}/{need} 间", f"{rtype_en} rooms large enough: {good[i]} of {need}")
+                                + (Say(f"（另有 {small[i]} 间不足 {limit} 平方米）", f" (and {small[i]} under {limit} m²)") if small[i] else ""))
+        details = [Say(f"{c} 个班，需音乐、美术教室各 {need} 间：", f"{c} classes, needs {need} music and {need} art room{'s' if need > 1 else ''}: ")
+                   + join(_SEMI, pt) for c, need, pt in zip(classes, needs, parts)]
+        return sids, classes, needs, oks, details
+    sids, classes, needs, oks, details = ctx.once(("g3", y, per, _as_key(music), _as_key(art)), make)
     return _per_school(_checks(ctx, y, p, "G3", sids, classes, [float(n) for n in needs], oks, details))
 
 
@@ -183,11 +192,15 @@ def g4(ctx: _Ctx, y: int, p: str) -> Item:
     sids, students = _sum_by_school(ctx, y)
     plain, combined = ctx.rules.need("G4", p), ctx.rules.need("G4.combined", p)
     rules = [combined if ctx.types[s] in ("九年一贯制学校", "十二年一贯制学校") else plain for s in sids]
-    details = [Say(f"义务教育阶段在校生 {n} 人（上限 {_fmt(r.threshold)} 人{'，一贯制学校' if r is combined else ''}）",
-                   f"{n} students in compulsory education (limit {_fmt(r.threshold)}{', a through-train school' if r is combined else ''})")
-               for n, r in zip(students, rules)]
-    return _per_school(_checks(ctx, y, p, "G4", sids, students, [r.threshold for r in rules],
-                               [r.meets(n) for n, r in zip(students, rules)], details))
+
+    def make():
+        limit = {id(r): _fmt(r.threshold) for r in (plain, combined)}
+        details = [Say(f"义务教育阶段在校生 {n} 人（上限 {limit[id(r)]} 人{'，一贯制学校' if r is combined else ''}）",
+                       f"{n} students in compulsory education (limit {limit[id(r)]}{', a through-train school' if r is combined else ''})")
+                   for n, r in zip(students, rules)]
+        return [r.meets(n) for n, r in zip(students, rules)], details
+    meets, details = ctx.once(("g4", y, _as_key(plain), _as_key(combined)), make)
+    return _per_school(_checks(ctx, y, p, "G4", sids, students, [r.threshold for r in rules], meets, details))
 
 
 def g5(ctx: _Ctx, y: int, p: str) -> Item:
@@ -199,13 +212,18 @@ def g5(ctx: _Ctx, y: int, p: str) -> Item:
             sizes.setdefault(sid, []).append((lvl, int(m)))
         return sizes
     rule_of = {lvl: ctx.rules.need("G5", p, lvl) for lvl in ("小学", "初中")}
-    by_school = {sid: [(lvl, m, rule_of[lvl]) for lvl, m in levels] for sid, levels in ctx.once(("g5", y), make).items()}
-    sids = sorted(by_school)
-    worst = [max(by_school[s], key=lambda t: t[1] - t[2].threshold) for s in sids]
-    oks = [all(rule.meets(m) for _, m, rule in by_school[s]) for s in sids]
-    details = [join(_SEMI, (Say(f"{lvl}最大班额 {m} 人（上限 {_fmt(rule.threshold)}）",
-                                f"largest {term(lvl)} class {m} students (limit {_fmt(rule.threshold)})") for lvl, m, rule in by_school[s]))
-               for s in sids]
+
+    def checked():
+        by_school = {sid: [(lvl, m, rule_of[lvl]) for lvl, m in levels] for sid, levels in ctx.once(("g5", y), make).items()}
+        sids = sorted(by_school)
+        worst = [max(by_school[s], key=lambda t: t[1] - t[2].threshold) for s in sids]
+        oks = [all(rule.meets(m) for _, m, rule in by_school[s]) for s in sids]
+        said = {lvl: (_fmt(rule.threshold), term(lvl)) for lvl, rule in rule_of.items()}
+        details = [join(_SEMI, (Say(f"{lvl}最大班额 {m} 人（上限 {said[lvl][0]}）",
+                                    f"largest {said[lvl][1]} class {m} students (limit {said[lvl][0]})") for lvl, m, _ in by_school[s]))
+                   for s in sids]
+        return sids, worst, oks, details
+    sids, worst, oks, details = ctx.once(("g5 checks", y, *(_as_key(r) for r in rule_of.values())), checked)
     return _per_school(_checks(ctx, y, p, "G5", sids, [w[1] for w in worst], [w[2].threshold for w in worst], oks, details,
                                levels=[w[0] for w in worst]))
 
@@ -440,26 +458,31 @@ def q4(ctx: _Ctx, y: int, p: str) -> Item:
     """Every school spends at least the threshold share of its 公用经费 budget on teacher training. A school of the
     year with no finance row, or a zero or blank budget, is 无数据: never dropped, and the item cannot pass."""
     rule = ctx.rules.need("Q4", p)
-    fin = ctx.t["school_finance"]
-    fin = fin[fin["year"] == y]
-    rows = dict(zip(fin["school_id"].astype(object).tolist(), zip(fin["training_spend_yuan"].tolist(),
-                                                                    fin["public_funds_budget_yuan"].tolist())))
-    sids = sorted(set(_sum_by_school(ctx, y)[0]) | set(rows))
-    values, meets, details = [], [], []
-    for sid in sids:
-        spend, budget = rows.get(sid, (None, None))
-        v = None if spend is None or pd.isna(spend) else _pct(float(spend), None if pd.isna(budget) else float(budget))
-        values.append(v)
-        meets.append(rule.meets(v))
-        if sid not in rows:
-            details.append(Say(f"无数据：school_finance.csv 中没有该校 {y} 年的经费记录", f"no data: school_finance.csv has no {y} row for this school"))
-        elif v is None:
-            b, s_ = (_fmt(budget) if not pd.isna(budget) else None), (_fmt(spend) if not pd.isna(spend) else None)
-            details.append(Say(f"无数据：公用经费预算为 {b or '空'}、教师培训经费为 {s_ or '空'}，无法计算比例",
-                               f"no data: the public funds budget is {b or 'blank'} and training spending {s_ or 'blank'}, so no share can be computed"))
-        else:
-            details.append(Say(f"教师培训经费 {_fmt(spend)} 元 ÷ 公用经费预算 {_fmt(budget)} 元 = {_fmt(v, vs=rule.threshold)}%",
-                               f"teacher training {_fmt(spend)} yuan ÷ public funds budget {_fmt(budget)} yuan = {_fmt(v, vs=rule.threshold)}%"))
+
+    def make():
+        fin = ctx.t["school_finance"]
+        fin = fin[fin["year"] == y]
+        rows = dict(zip(fin["school_id"].astype(object).tolist(), zip(fin["training_spend_yuan"].tolist(),
+                                                                        fin["public_funds_budget_yuan"].tolist())))
+        sids = sorted(set(_sum_by_school(ctx, y)[0]) | set(rows))
+        values, meets, details = [], [], []
+        for sid in sids:
+            spend, budget = rows.get(sid, (None, None))
+            v = None if spend is None or pd.isna(spend) else _pct(float(spend), None if pd.isna(budget) else float(budget))
+            values.append(v)
+            meets.append(rule.meets(v))
+            if sid not in rows:
+                details.append(Say(f"无数据：school_finance.csv 中没有该校 {y} 年的经费记录", f"no data: school_finance.csv has no {y} row for this school"))
+            elif v is None:
+                b, s_ = (_fmt(budget) if not pd.isna(budget) else None), (_fmt(spend) if not pd.isna(spend) else None)
+                details.append(Say(f"无数据：公用经费预算为 {b or '空'}、教师培训经费为 {s_ or '空'}，无法计算比例",
+                                   f"no data: the public funds budget is {b or 'blank'} and training spending {s_ or 'blank'}, so no share can be computed"))
+            else:
+                sp, bu, sh = _fmt(spend), _fmt(budget), _fmt(v, vs=rule.threshold)
+                details.append(Say(f"教师培训经费 {sp} 元 ÷ 公用经费预算 {bu} 元 = {sh}%",
+                                   f"teacher training {sp} yuan ÷ public funds budget {bu} yuan = {sh}%"))
+        return sids, values, meets, details
+    sids, values, meets, details = ctx.once(("q4", y, _as_key(rule)), make)
     return _per_school(_checks(ctx, y, p, "Q4", sids, values, rule.threshold, meets, details))
 
 
