@@ -13,7 +13,7 @@ from conftest import SAMPLE, set_row
 from pipeline.compute import compute_tables
 from pipeline.indicators.balance import weighted_cv
 from pipeline.indicators.county import wilson
-from pipeline.indicators.resources import gap, unit_verdict
+from pipeline.indicators.resources import gap, named, unit_verdict
 
 
 def out_of(t):
@@ -121,12 +121,13 @@ def test_a_units_reason_names_each_indicator_it_is_about():
     # "R5 低于阈值的 85%" told a parent nothing; the reason names the indicator too, in both languages
     below = unit_verdict(*_flags(0.5), 6, 0.85)[2]
     assert below.zh == "6 项达标，但 R7（网络多媒体教室）低于阈值的 85%"
-    assert below.en == "6 met, but R7 (Multimedia classrooms) is below 85% of the threshold"
+    assert below.en == "6 met, but R7 (multimedia classrooms) is below 85% of the threshold"
     two = unit_verdict(*_flags(0.99, 2), 6, 0.85)[2]
     assert two.zh == "仅 5 项达标（要求至少 6 项）：R6（教学仪器设备值）、R7（网络多媒体教室）未达标"
     above = unit_verdict(*_flags(0.9), 6, 0.85)[2]
     assert above.zh == "6 项达标，未达标的 R7（网络多媒体教室）不低于阈值的 85%"
-    assert "R6 (Teaching equipment), R7 (Multimedia classrooms) not met" in two.en
+    assert "R6 (teaching equipment), R7 (multimedia classrooms) not met" in two.en
+    assert named(["R3"]).en == "R3 (PE and arts teachers)"                # an initialism keeps its capitals
 
 
 def test_floor_through_the_data(t):
