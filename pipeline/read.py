@@ -377,7 +377,7 @@ def _check_header(header: list[str], schema: TableSchema, shown: str, report: Re
     seen = set()
     for i, h in enumerate(header):
         letter = col_letter(i)
-        if h in seen:
+        if h in seen and h:                       # (columns with no name are each named below)
             report.add(Finding(ERROR, "duplicate-column", shown, f"列名「{h}」出现了不止一次。", "请删除重复的列。",
                                row=1, column=h, column_letter=letter))
             ok = False
@@ -390,7 +390,8 @@ def _check_header(header: list[str], schema: TableSchema, shown: str, report: Re
                                f"第 1 行必须使用英文字段名：请把它改为 {by_title[h]}（中文名称只用于说明，见数据字典）。",
                                row=1, column=h, column_letter=letter))
         elif not h:
-            report.add(Finding(ERROR, "empty-header", shown, "这一列没有列名。", "请删除这一列（包括下面的所有单元格），或填写正确的英文字段名。",
+            report.add(Finding(ERROR, "empty-header", shown, "这一列没有列名。",
+                               "请删除这一列（包括下面的所有单元格；Excel 另存时常在右边多出这样的空列），或填写正确的英文字段名。",
                                row=1, column_letter=letter))
         else:
             close = [n for n in names if n not in header and (n.replace("_", "") == h.lower().replace("_", "").replace(" ", "") or h.lower() in n)]

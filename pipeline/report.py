@@ -35,6 +35,8 @@ class Finding:
             col = f"{self.column_letter} 列 " if self.column_letter else "列 "
             col += self.column + (f"（{self.column_title}）" if self.column_title else "")
             parts.append(col)
+        elif self.column_letter:                     # a column with no name: where it is in the sheet
+            parts.append(f"{self.column_letter} 列")
         if self.value is not None:
             parts.append(f"值「{_short(self.value)}」")
         return "，".join(parts)

@@ -42,6 +42,10 @@ def test_bad_input_is_located(case: str, minimal_copy: Path):
     if expected["column"] is not None:
         assert any(f["column"] == expected["column"] for f in hits), "the message must name the column"
     text = hits[0]["text"]
+    if expected.get("says"):                 # e.g. where a column with no name is: "D 列"
+        assert expected["says"] in text, text
+    for code in expected.get("absent", []):  # no second, confusing message about the same thing
+        assert not [f for f in report["findings"] if f["code"] == code], code
     assert any("\u4e00" <= ch <= "\u9fff" for ch in text), "the message must be in Chinese"
     assert hits[0]["fix"], "the message must say how to fix it"
     # the human format names the file too
