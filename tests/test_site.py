@@ -495,24 +495,27 @@ def test_a_cached_workbook_follows_the_tables_field_descriptions(tmp_path, monke
 
 
 def test_milestones_show_their_own_status_and_whether_their_date_has_passed(built_site, sample_validated):
-    """The home page's milestones say 未开始 / 进行中 / 已完成 (a milestone is not a standard, so never 达标); one not done
-    by the release date of the data (not the wall clock) is marked as past its date."""
+    """The milestones, on the home page and the tasks page, say 未开始 / 进行中 / 已完成 (a milestone is not a standard,
+    so never 达标); one not done by the release date of the data (not the wall clock) is marked as past its date."""
     from pipeline.indicators.ledger import as_of
 
     _, site = built_site
     today = as_of(sample_validated.tables)
     ms = sample_validated.tables["milestones"].sort_values("due", kind="stable")
     home = (site / "index.html").read_text(encoding="utf-8")
-    cells = re.findall(r'<td data-label="状态">(<span class="jh-status jh-status--(\w+)">(.*?)</span>)([^<]*)</td>', home)
-    assert len(cells) == len(ms)
-    late = 0
-    for (_, kind, word, after), m in zip(cells, ms.to_dict("records")):
-        assert word == m["status"] and word != "达标"
-        past = m["status"] != "已完成" and str(m["due"]) < today
-        late += past
-        assert kind == ("ok" if m["status"] == "已完成" else "bad" if past else "wait"), m
-        assert ("已过截止日期" in after) == past, m
-    assert late >= 1          # the frozen sample has one milestone past its date, so both branches are seen
+    tasks = (site / "tasks" / "index.html").read_text(encoding="utf-8")
+    listed = tasks[tasks.index('id="时间节点"'):tasks.index('id="各项任务"')]
+    for cells in (re.findall(r'<td data-label="状态">(<span class="jh-status jh-status--(\w+)">(.*?)</span>)([^<]*)</td>', home),
+                  re.findall(r'(<span class="jh-status jh-status--(\w+)">(.*?)</span>)([^<]*)', listed)):
+        assert len(cells) == len(ms)
+        late = 0
+        for (_, kind, word, after), m in zip(cells, ms.to_dict("records")):
+            assert word == m["status"] and word != "达标"
+            past = m["status"] != "已完成" and str(m["due"]) < today
+            late += past
+            assert kind == ("ok" if m["status"] == "已完成" else "bad" if past else "wait"), m
+            assert ("已过截止日期" in after) == past, m
+        assert late >= 1          # the frozen sample has one milestone past its date, so both branches are seen
 
 
 def test_remediation_entries_name_their_item_and_link_to_where_it_is_explained(built_site):
@@ -539,7 +542,7 @@ def test_remediation_entries_name_their_item_and_link_to_where_it_is_explained(b
         for entry in entries:
             href, shown = re.match(r'<a href="([^"]+)">([^<]+)</a>', entry).groups()
             item_id = shown.split()[0]
-            assert re.fullmatch(r"[A-Z]\d+", item_id) and len(shown) > len(item_id) + 1, (page, entry)
+            assert re.fullmatch(r"[A-Z]\w*", item_id) and len(shown) > len(item_id) + 1, (page, entry)
             url = urlparse(urljoin(page.relative_to(site).as_posix(), href))
             target = site / url.path / "index.html"
             assert target.is_file(), (page, href)
@@ -552,3 +555,27 @@ def test_remediation_entries_name_their_item_and_link_to_where_it_is_explained(b
                 named += 1
             seen += 1
     assert seen > 50 and named >= 2 and anchored >= 2
+
+
+def test_a_tasks_related_indicators_are_named_and_linked(built_site, sample_validated):
+    """The tasks table lists each task's indicators by number (a link to where each is explained, its name in the
+    link's title); the task's own section names them in full, each with its verdict. In both editions. (An id the
+    outputs do not know, such as a sub-item, stays as written.)"""
+    import pandas as pd
+
+    out, site = built_site
+    known = {*pd.read_parquet(out / "data" / "county_items.parquet")["item_id"], *(f"R{i}" for i in range(1, 8))}
+    tasks = sample_validated.tables["tasks"]
+    related = {str(r["task_id"]): [i for i in str(r["items"] or "").split() if i in known] for r in tasks.to_dict("records")}
+    assert sum(map(len, related.values())) >= 14
+    for page in (site / "tasks" / "index.html", site / "en" / "tasks" / "index.html"):
+        text = page.read_text(encoding="utf-8")
+        table = text[:text.index("</table>")]
+        codes = re.findall(r'<a href="([^"]+)" title="([^"]+)">([A-Z]\w*)</a>', table)
+        assert [c[2] for c in codes] == [i for ids in related.values() for i in ids], page
+        assert all(title.startswith(code + " ") and len(title) > len(code) + 1 for _, title, code in codes)
+        for task_id, ids in related.items():
+            start = text.index(f'id="task-{task_id}"')
+            section = text[start:text.index("</details>", start)]
+            named = re.findall(r'<li><a href="[^"]+">([A-Z]\w*) [^<]+</a> <span class="jh-status', section)
+            assert named == ids, (page, task_id)

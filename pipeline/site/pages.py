@@ -203,24 +203,27 @@ class Site:
         front = "---\ntitle: " + json.dumps(plain(page_title), ensure_ascii=False) + "\n---\n\n"
         self.pages[path] = front + self.env.get_template(template).render(meta=self.meta, year=self.year, years=self.years, prefix=prefix,
                                                                    chart=lambda c: self.renderer.html(c, prefix),
-                                                                   item=lambda i: self.item(i, prefix), **kw)
+                                                                   item=lambda i, named=True: self.item(i, prefix, named), **kw)
 
     @functools.cached_property
     def _item_pages(self) -> dict[str, tuple[str, str | None]]:
         """Each item a remediation entry can be about, by id: its name in this language, and the page (and the place on
         it) that explains it: an indicator's page, or the item under 依据 on its part's page."""
         out: dict[str, tuple[str, str | None]] = {k: (v, f"resources/{k}/") for k, v in self.short.items()}
-        parts = {"政府保障程度": "government/", "教育质量": "quality/"}
+        parts = {"政府保障程度": "government/", "教育质量": "quality/", "一票否决": "government/", "社会认可度": "satisfaction/"}
         for r in self.o["county_items"].drop_duplicates("item_id").itertuples():
             page = parts.get(r.part)
-            out.setdefault(r.item_id, (term(r.name, self.lang), f"{page}#{r.item_id}" if page else None))
+            out.setdefault(r.item_id, (term(r.name, self.lang), None if page is None else page if r.part == "社会认可度" else
+                                       f"{page}#{r.item_id}"))
         return out
 
-    def item(self, item_id, prefix: str) -> Markup:
-        """An item by number and name (G4 学校规模（小学、初中）), a link to where it is explained; an unknown id as it is."""
+    def item(self, item_id, prefix: str, named: bool = True) -> Markup:
+        """An item by number and name (G4 学校规模（小学、初中）), a link to where it is explained; an unknown id as it is.
+        Not `named`: the number alone (a list of many), the name in the link's title."""
         name, page = self._item_pages.get(item_id, (None, None))
-        text = md(_marked(f"{item_id} {name}" if name else str(item_id), self.lang))
-        return Markup(f'<a href="{escape(prefix + page)}">{text}</a>') if page else text
+        text = md(_marked(f"{item_id} {name}" if name and named else str(item_id), self.lang))
+        title = f' title="{escape(f"{item_id} {name}")}"' if name and not named else ""
+        return Markup(f'<a href="{escape(prefix + page)}"{title}>{text}</a>') if page else text
 
     def verdict(self, year: int, profile: str) -> pd.DataFrame:
         v = self.o["verdict"]
