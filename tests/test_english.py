@@ -420,3 +420,18 @@ def test_the_english_edition_is_named_by_the_countys_own_english_else_its_pinyin
     en = Site(make_state(v, compute_tables(v.tables), None), pool=NoJobs(), lang="en")
     assert en.county_en() == "Somewhere County"
     assert "Somewhere County: monitoring" in en.build()["index.md"].split("\n---", 1)[0]       # the home page's title
+
+
+def test_an_english_school_page_names_the_indicators_a_unit_misses(built_site):
+    # "not met: R5" told an English reader nothing: each indicator a unit misses is named beside its number
+    from pipeline.indicators.resources import SHORT_EN
+
+    _, site = built_site
+    seen = 0
+    for page in sorted(site.glob("en/schools/*/index.html")):
+        for missed in re.findall(r"indicators meet their thresholds; not met: ([^.]*)\.", page.read_text(encoding="utf-8")):
+            for part in missed.split(", "):
+                code, _, name = part.partition(" ")
+                assert name == f"({html.escape(SHORT_EN[code])})", (page, missed)
+                seen += 1
+    assert seen >= 2
