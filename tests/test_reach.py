@@ -245,6 +245,23 @@ def test_phone_tables_read_as_cards_without_sideways_scrolling_and_print_as_tabl
     ctx.close()
 
 
+def test_on_a_desktop_the_ledgers_dates_and_checks_read_whole(browser, served_site):
+    """At 1280 px the ledger's seven columns fit their frame; each deadline is on one line (it broke as 2024- / 12-31),
+    and the check's words keep a column wide enough to read (they were squeezed to a word a line). Both editions."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = ctx.new_page()
+    for path in ("ledger/", "en/ledger/"):
+        page.goto(served_site + path)
+        assert page.evaluate("[...document.querySelectorAll('.jh-table-wrap')].every(w => w.scrollWidth <= w.clientWidth + 1)"), path
+        lines = page.evaluate("""[...document.querySelectorAll('table.jh-ledger td.jh-nowrap')].map(td => {
+            const r = document.createRange(); r.selectNodeContents(td);
+            return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size })""")
+        assert len(lines) >= 10 and set(lines) == {1}, (path, lines)
+        widths = page.evaluate("[...document.querySelectorAll('table.jh-ledger tbody td:last-child')].map(td => td.getBoundingClientRect().width)")
+        assert widths and min(widths) >= 100, (path, min(widths))
+    ctx.close()
+
+
 def test_phone_charts_are_shown_near_their_own_size_so_their_text_reads(browser, served_site, built_site):
     """At 360 px a chart's static image (what a phone shows until the reader touches it) is scaled to no less than 80%
     of its own width, so its 11 px labels stay at 9 px or more: the county's CVs, an indicator's schools and its CVs,
