@@ -435,3 +435,16 @@ def test_an_english_school_page_names_the_indicators_a_unit_misses(built_site):
                 assert name == f"({html.escape(SHORT_EN[code])})", (page, missed)
                 seen += 1
     assert seen >= 2
+
+
+def test_english_item_names_as_headings_and_labels_start_with_a_capital(built_site):
+    # the glossary's names are lower case, to sit inside sentences; as a heading, a table's row label or a link they
+    # were "G4 school size" beside "R5 Sports grounds and halls"
+    _, site = built_site
+    labels = []
+    for page in ("government", "quality", "method", "ledger", "tasks"):
+        text = (site / "en" / page / "index.html").read_text(encoding="utf-8")
+        labels += re.findall(r'<h3 id="[A-Z]\w*">[A-Z]\w* ([^<])', text)
+        labels += re.findall(r'<(?:th scope="row"|a href="[^"]*")>[GQBVS]\d+\w* ([^<&])', text)
+    assert len(labels) > 40
+    assert [c for c in labels if c.isalpha() and c.isascii() and not c.isupper()] == []

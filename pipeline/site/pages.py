@@ -156,7 +156,7 @@ class Site:
         self.env = Environment(loader=FileSystemLoader(TEMPLATES / "en" if lang == "en" else TEMPLATES), autoescape=True, undefined=StrictUndefined,
                                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                                finalize=(lambda v: md(_marked(v, "en"))) if lang == "en" else md)
-        self.env.filters.update(md=md, num=num, join=_join, term=lambda s: _marked(term(s, lang), lang),
+        self.env.filters.update(md=md, num=num, join=_join, term=lambda s: _marked(term(s, lang), lang), capfirst=_capfirst,
                                 pinyin=self._pinyin, confidence=lambda s: confidence(s, lang),
                                 phrase=lambda s: _marked(phrase(s, lang), lang), terms=lambda s: _marked(terms(s, lang), lang))
         self.P = params(state.tables["standards"])
@@ -213,7 +213,7 @@ class Site:
         parts = {"政府保障程度": "government/", "教育质量": "quality/", "一票否决": "government/", "社会认可度": "satisfaction/"}
         for r in self.o["county_items"].drop_duplicates("item_id").itertuples():
             page = parts.get(r.part)
-            out.setdefault(r.item_id, (term(r.name, self.lang), None if page is None else page if r.part == "社会认可度" else
+            out.setdefault(r.item_id, (_capfirst(term(r.name, self.lang)), None if page is None else page if r.part == "社会认可度" else
                                        f"{page}#{r.item_id}"))
         return out
 
@@ -678,6 +678,12 @@ def _records_by_school(df: pd.DataFrame):
     for r in df.to_dict("records"):
         groups[r["school_id"]].append(r)
     return lambda sid: groups.get(sid, [])
+
+
+def _capfirst(text):
+    """An English name as a heading or a label: its first letter a capital (the glossary's are lower case, to sit inside
+    sentences); the rest as it is, so PE and CV stay. Chinese, or marked-up text, is unchanged."""
+    return text[:1].upper() + text[1:] if isinstance(text, str) and not isinstance(text, Markup) else text
 
 
 def _marked(text, lang: str):
