@@ -564,15 +564,27 @@ def test_a_tasks_related_indicators_are_named_and_linked(built_site, sample_vali
     import pandas as pd
 
     out, site = built_site
+    t = sample_validated.tables
     known = {*pd.read_parquet(out / "data" / "county_items.parquet")["item_id"], *(f"R{i}" for i in range(1, 8))}
-    tasks = sample_validated.tables["tasks"]
+    subs = {r for r in t["standards"]["rule_id"] if re.fullmatch(r"[A-Z]\d+[a-z]", r) and r[:-1] in known}
+    assert subs                                  # the sample has a judged sub-item (G15b)
+    known |= subs
+    tasks = t["tasks"]
     related = {str(r["task_id"]): [i for i in str(r["items"] or "").split() if i in known] for r in tasks.to_dict("records")}
+    assert subs & {i for ids in related.values() for i in ids}
+    year = int(t["releases"].sort_values("released_on")["data_year"].iloc[-1])
+    judged = t["judged_items"][t["judged_items"]["year"] == year].set_index("item_id")["status"].to_dict()
     assert sum(map(len, related.values())) >= 14
     for page in (site / "tasks" / "index.html", site / "en" / "tasks" / "index.html"):
         text = page.read_text(encoding="utf-8")
         table = text[:text.index("</table>")]
         codes = re.findall(r'<a href="([^"]+)" title="([^"]+)">([A-Z]\w*)</a>', table)
         assert [c[2] for c in codes] == [i for ids in related.values() for i in ids], page
+        for sub in subs:                         # a sub-item shows its own judged verdict, never "no data" when judged
+            shown = re.findall(rf'>{sub}</a> <span class="jh-status jh-status--\w+">([^<]+)</span>', table)
+            assert shown and "无数据" not in shown and "no data" not in shown, (sub, shown)
+            if "/en/" not in page.as_posix():
+                assert shown == [judged[sub]] * len(shown), (sub, shown)
         assert all(title.startswith(code + " ") and len(title) > len(code) + 1 for _, title, code in codes)
         for task_id, ids in related.items():
             start = text.index(f'id="task-{task_id}"')

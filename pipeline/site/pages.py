@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import re
 from collections import defaultdict
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
@@ -215,6 +216,11 @@ class Site:
             page = parts.get(r.part)
             out.setdefault(r.item_id, (_capfirst(term(r.name, self.lang)), None if page is None else page if r.part == "社会认可度" else
                                        f"{page}#{r.item_id}"))
+        st = self.t["standards"].sort_values("profile")          # county before national: the county's own wording
+        for rule_id, name in zip(st["rule_id"], st["name"]):
+            parent = re.fullmatch(r"([A-Z]\d+)[a-z]", str(rule_id))   # a sub-item (G15b): its own name, explained with its item
+            if parent and parent.group(1) in out and rule_id not in out:
+                out[rule_id] = (_capfirst(term(name, self.lang)), out[parent.group(1)][1])
         return out
 
     def item(self, item_id, prefix: str, named: bool = True) -> Markup:
@@ -496,10 +502,12 @@ class Site:
         bl = b[(b["year"] == self.year) & (b["profile"] == "county")]
         r_status = {ind: ("达标" if (bl[bl["indicator_id"] == ind]["status"] == "达标").all() else "未达标") for ind in INDICATORS}
         ci.update(r_status)
+        ji = self.t["judged_items"]      # a judged sub-item (G15b, folded into its item in the outputs): its own verdict
+        judged = ji[ji["year"] == self.year].set_index("item_id")["status"].to_dict()
         rows, by_dept = [], defaultdict(list)
         for t in tk.to_dict("records"):
             ups = up[up["task_id"] == t["task_id"]].to_dict("records")
-            items = [(i, ci.get(i, "无数据")) for i in str(t["items"] or "").split()]
+            items = [(i, ci.get(i, judged.get(i, "无数据"))) for i in str(t["items"] or "").split()]
             row = dict(t=t, updates=ups, latest=ups[-1] if ups else None, related=items, depts=[d for d in t["departments"].split("、") if d])
             rows.append(row)
             for d in row["depts"]:
