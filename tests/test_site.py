@@ -521,12 +521,12 @@ def test_milestones_show_their_own_status_and_whether_their_date_has_passed(buil
 def test_remediation_entries_name_their_item_and_link_to_where_it_is_explained(built_site):
     """A ledger entry said only "G4" or "R5（小学）"; it now gives the item's name too, linked to the page that explains
     it (an indicator's page, or the item on its part's page), on the ledger and on every school's page, and so do a
-    school's checks and a part page's failing schools, in both editions. Every such link leads to a page of the site, and to a place that is on it."""
+    school's checks, a part page's items and its failing schools, in both editions. Every such link leads to a page of the site, and to a place that is on it."""
     from urllib.parse import urljoin, urlparse
 
     _, site = built_site
     pages = [site / "ledger" / "index.html", site / "en" / "ledger" / "index.html", site / "government" / "index.html",
-             site / "en" / "government" / "index.html",
+             site / "en" / "government" / "index.html", site / "quality" / "index.html", site / "en" / "quality" / "index.html",
              *sorted(site.glob("schools/*/index.html")), *sorted(site.glob("en/schools/*/index.html"))]
     short = {"R5": ("体育运动场馆", "Sports grounds and halls")}
     seen, named, anchored = 0, 0, 0
@@ -536,8 +536,9 @@ def test_remediation_entries_name_their_item_and_link_to_where_it_is_explained(b
         if "schools/" in page.as_posix():      # a school's entries: the item heads each; and its checks by item
             entries = re.findall(r'<td data-label="(?:编号|No\.)">[^<]*</td><th scope="row">(.*?)</th>', text)
             entries += re.findall(r'<tr><td>(<a href=.*?)</td>', text)
-        else:                                  # the ledger's column, and the schools failing a part's items
+        else:                       # the ledger's column, a part's items and the schools failing them
             entries = re.findall(r'<td data-label="(?:指标|Indicator|事项|Item)">(.*?)</td>', text)
+            entries += re.findall(r'<tr><th scope="row">(<a href="[^"]*#[^"]+">.*?)</th>', text)
             assert entries, page
         for entry in entries:
             href, shown = re.match(r'<a href="([^"]+)">([^<]+)</a>', entry).groups()
