@@ -194,9 +194,9 @@ def g4(ctx: _Ctx, y: int, p: str) -> Item:
     rules = [combined if ctx.types[s] in ("九年一贯制学校", "十二年一贯制学校") else plain for s in sids]
 
     def make():
-        limit = {id(r): _fmt(r.threshold) for r in (plain, combined)}
-        details = [Say(f"义务教育阶段在校生 {n} 人（上限 {limit[id(r)]} 人{'，一贯制学校' if r is combined else ''}）",
-                       f"{n} students in compulsory education (limit {limit[id(r)]}{', a through-train school' if r is combined else ''})")
+        limit = {False: _fmt(plain.threshold), True: _fmt(combined.threshold)}      # by "a 一贯制 school"
+        details = [Say(f"义务教育阶段在校生 {n} 人（上限 {limit[r is combined]} 人{'，一贯制学校' if r is combined else ''}）",
+                       f"{n} students in compulsory education (limit {limit[r is combined]}{', a through-train school' if r is combined else ''})")
                    for n, r in zip(students, rules)]
         return [r.meets(n) for n, r in zip(students, rules)], details
     meets, details = ctx.once(("g4", y, _as_key(plain), _as_key(combined)), make)

@@ -26,6 +26,12 @@ SHORT = {"R1": "高学历教师", "R2": "骨干教师", "R3": "体育艺术教�
 SHORT_EN = {"R1": "Highly qualified teachers", "R2": "Key teachers", "R3": "PE and arts teachers", "R4": "Teaching floor area",
             "R5": "Sports grounds and halls", "R6": "Teaching equipment", "R7": "Multimedia classrooms"}
 
+LEVELS = ("小学", "初中")
+# how a gap is counted: whole teachers and rooms are rounded up; areas and money are not
+GAP_UNIT = {"R1": "名教师", "R2": "名骨干教师", "R3": "名体育艺术教师", "R4": "平方米", "R5": "平方米", "R6": "元", "R7": "间"}
+_WHOLE = {"R1", "R2", "R3", "R7"}
+_COUNT_COL = {"R1": "teachers_above_degree", "R2": "key_teachers", "R3": "pe_arts_teachers"}
+
 
 def named(ids: list[str]) -> Say:
     """Indicators by number and name, inside a sentence: R2（骨干教师）、R7（网络多媒体教室）; R2 (key teachers), R3 (PE
@@ -34,11 +40,6 @@ def named(ids: list[str]) -> Say:
         return name[:1].lower() + name[1:] if name[1:2].islower() else name
     return Say("、".join(f"{k}（{SHORT[k]}）" if k in SHORT else k for k in ids),
                ", ".join(f"{k} ({en(SHORT_EN[k])})" if k in SHORT_EN else k for k in ids))
-LEVELS = ("小学", "初中")
-# how a gap is counted: whole teachers and rooms are rounded up; areas and money are not
-GAP_UNIT = {"R1": "名教师", "R2": "名骨干教师", "R3": "名体育艺术教师", "R4": "平方米", "R5": "平方米", "R6": "元", "R7": "间"}
-_WHOLE = {"R1", "R2", "R3", "R7"}
-_COUNT_COL = {"R1": "teachers_above_degree", "R2": "key_teachers", "R3": "pe_arts_teachers"}
 
 
 def units(t: dict, rules: Rules, profile: str) -> tuple[pd.DataFrame, pd.DataFrame]:

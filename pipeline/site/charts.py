@@ -239,16 +239,16 @@ def _reuse(shape: tuple, d: pd.DataFrame, title: str, make) -> dict:
     from altair.vegalite.v6.api import _dataset_name
 
     values = alt.data_transformers.get()(d)["values"]
-    name = _dataset_name(values)
+    name, lines = _dataset_name(values), title_lines(title)
     if shape not in _SHAPES:
         spec = make()
-        if name in spec.get("datasets", {}) and spec.get("title") == title_lines(title):
+        if name in spec.get("datasets", {}) and spec.get("title") == lines:
             _SHAPES[shape] = (json.dumps(spec, ensure_ascii=False), name)
         return spec
     text, first = _SHAPES[shape]
     spec = json.loads(text.replace(first, name))
     spec["datasets"][name] = values
-    spec["title"] = title_lines(title)
+    spec["title"] = lines
     return spec
 
 

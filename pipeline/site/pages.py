@@ -36,6 +36,9 @@ def plain(text: str) -> str:
     return inert.title(text)
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+# each part's page: where its items are explained, and where the home page leads
+PART_PAGES = {"资源配置": "resources/", "政府保障程度": "government/", "教育质量": "quality/", "社会认可度": "satisfaction/",
+              "一票否决": "government/"}
 _STATUS_CLASS = {"达标": "ok", "未达标": "bad", "待评估": "wait", "无数据": "wait", "不适用": "wait", True: "ok", False: "bad"}
 _UNIT = {"R1": "人/百生", "R2": "人/百生", "R3": "人/百生", "R4": "平方米/生", "R5": "平方米/生", "R6": "元/生", "R7": "间/百生"}
 _UNIT_EN = {"R1": "per 100 students", "R2": "per 100 students", "R3": "per 100 students", "R4": "m² per student",
@@ -55,7 +58,7 @@ def _join(items, sep: str = "") -> Markup:
 
 def badge(status, lang: str = "zh") -> Markup:
     label = {True: "达标", False: "未达标"}.get(status, status) if isinstance(status, bool) else status
-    return Markup(f'<span class="jh-status jh-status--{_STATUS_CLASS.get(status, "wait")}">{escape(term(label, lang))}</span>')
+    return _word_badge(label, _STATUS_CLASS.get(status, "wait"), lang)
 
 
 def ledger_badge(check: str, status, lang: str = "zh") -> Markup:
@@ -211,9 +214,8 @@ class Site:
         """Each item a remediation entry can be about, by id: its name in this language, and the page (and the place on
         it) that explains it: an indicator's page, or the item under 依据 on its part's page."""
         out: dict[str, tuple[str, str | None]] = {k: (v, f"resources/{k}/") for k, v in self.short.items()}
-        parts = {"政府保障程度": "government/", "教育质量": "quality/", "一票否决": "government/", "社会认可度": "satisfaction/"}
         for r in self.o["county_items"].drop_duplicates("item_id").itertuples():
-            page = parts.get(r.part)
+            page = PART_PAGES.get(r.part)
             out.setdefault(r.item_id, (_capfirst(term(r.name, self.lang)), None if page is None else page if r.part == "社会认可度" else
                                        f"{page}#{r.item_id}"))
         st = self.t["standards"].sort_values("profile")          # county before national: the county's own wording
@@ -285,8 +287,7 @@ class Site:
 
     def home(self) -> None:
         parts = ["资源配置", "政府保障程度", "教育质量", "社会认可度", "一票否决"]
-        links = {"资源配置": "resources/", "政府保障程度": "government/", "教育质量": "quality/", "社会认可度": "satisfaction/",
-                 "一票否决": "government/#一票否决"}
+        links = {**PART_PAGES, "一票否决": "government/#一票否决"}
         verdicts = {p: self.verdict(self.year, p) for p in PROFILE_ZH}
         sv = self.o["school_verdicts"]
         latest = sv[(sv["year"] == self.year) & (sv["profile"] == "national")]
