@@ -119,19 +119,55 @@ def set_row(df, where: dict, **values) -> None:
 SPREAD = {"test_hardening.py"}
 
 
+# how long each scope took in the last `make check` (pytest's cache, .pytest_cache/): the workers are handed the longest
+# first, so that no worker is left with a long module at the end while the other waits. Only the order changes.
+SCOPE_SECONDS = "junheng/scope-seconds"
+
+
+def _scope(nodeid: str) -> str:
+    module = nodeid.split("::", 1)[0]
+    return nodeid if module.rsplit("/", 1)[-1] in SPREAD else module
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
-    """loadscope, with each test of a SPREAD module a scope of its own (xdist's documented extension point)."""
-    if config.getvalue("dist") != "loadscope":
+    """loadscope, with each test of a SPREAD module a scope of its own, the longest scopes of the last run first (xdist's
+    documented extension point); scopes the last run did not time go first, by their number of tests, as xdist orders."""
+    if config.getoption("dist", "no") != "loadscope":
         return None
     from xdist.scheduler import LoadScopeScheduling
 
+    seconds = config.cache.get(SCOPE_SECONDS, {}) if getattr(config, "cache", None) else {}
+
     class Scheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            module = nodeid.split("::", 1)[0]
-            return nodeid if module.rsplit("/", 1)[-1] in SPREAD else module
+            return _scope(nodeid)
+
+        def _assign_work_unit(self, node) -> None:
+            if seconds:
+                longest = max(self.workqueue, key=lambda s: seconds.get(s, float("inf")))
+                self.workqueue.move_to_end(longest, last=False)
+            super()._assign_work_unit(node)
 
     return Scheduling(config, log)
+
+
+_TOOK: dict[str, float] = {}     # scope -> seconds of this run, summed in xdist's controller under --dist loadscope
+
+
+def _timing(config) -> bool:
+    return config.getoption("dist", "no") == "loadscope" and not hasattr(config, "workerinput")
+
+
+def pytest_runtest_logreport(report) -> None:
+    """Sum each scope's time (setup, call and teardown); xdist's controller hears every worker's reports."""
+    _TOOK[_scope(report.nodeid)] = _TOOK.get(_scope(report.nodeid), 0.0) + report.duration
+
+
+def pytest_sessionfinish(session) -> None:
+    if _timing(session.config) and _TOOK and getattr(session.config, "cache", None):
+        cache = session.config.cache
+        cache.set(SCOPE_SECONDS, {**cache.get(SCOPE_SECONDS, {}), **{k: round(v, 2) for k, v in sorted(_TOOK.items())}})
 
 
 def _run_root(tmp_path_factory) -> Path:
