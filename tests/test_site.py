@@ -313,6 +313,44 @@ def test_reused_trend_charts_equal_altairs_own(minimal_site):
     assert checked >= 4
 
 
+def test_a_chart_shape_is_kept_in_the_build_cache_and_read_back_the_same(tmp_path, monkeypatch):
+    """A trend chart's shape built through Altair once is kept in the build cache; a later build (another process: the
+    in-memory copies are gone) reads it back instead of asking Altair again, with the same pages. A damaged entry is
+    made again, and the key changes with the county's translations."""
+    import pandas as pd
+
+    from conftest import NoJobs
+    from pipeline.i18n import use_translations
+    from pipeline.site import charts
+
+    v = validate(MINIMAL)
+    state = make_state(v, compute_tables(v.tables), tmp_path / "svg")
+    made = []
+    altair_spec = charts._ratio_trend_spec
+    monkeypatch.setattr(charts, "_ratio_trend_spec", lambda *a, **k: made.append(1) or altair_spec(*a, **k))
+
+    def pages():
+        monkeypatch.setattr(charts, "_SHAPES", {})
+        made.clear()
+        return [Site(state, NoJobs(), lang=lang).build() for lang in ("zh", "en")]
+
+    first = pages()
+    kept = sorted((tmp_path / "charts").glob("shape-*.json"))
+    assert made and len(kept) == len(made)
+    assert pages() == first and made == []
+    kept[0].write_text('{"spec": "{', encoding="utf-8")
+    assert pages() == first and made == [1]
+    assert json.loads(kept[0].read_text(encoding="utf-8"))["name"]
+
+    shape = ("ratio_trend", (2024, 2025), 0.85, "en", 120)
+    try:
+        before = charts._shape_key(shape)
+        use_translations(pd.DataFrame({"zh": ["体育场馆"], "en": ["Sports venues"]}))
+        assert charts._shape_key(shape) != before
+    finally:
+        use_translations(None)
+
+
 def test_trend_end_labels_stand_apart_near_their_lines_inside_the_plot(minimal_site):
     """Two of a school's indicators that end the trend at about the same share printed their labels one over the other
     (R1 over R3 at 121% and 122%). Each end label is now at least LABEL_GAP px from the next, inside the plot, and as

@@ -7,6 +7,7 @@ Pass and fail are told apart by shape and label as well as colour.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -66,6 +67,7 @@ def use_cache(folder: Path | None) -> None:
     _MEMO = folder
 
 
+@functools.cache
 def _code() -> str:
     """A digest of what the chart builders run besides their arguments: this module, the number formats
     (indicators/exact.py), inert.py, and the i18n package with its glossary and tables."""
@@ -84,7 +86,6 @@ def _memo(fn):
     Altair takes about a quarter of a second a chart (most of it checking each encoding against the Vega-Lite
     schema); an unchanged chart, in a rebuild or in the many builds of the tests, is read back instead: its spec and
     texts as JSON, its data table as Parquet (exact values and types; nothing in the cache is ever executed)."""
-    import functools
     import io
 
     import pyarrow as pa
@@ -228,24 +229,45 @@ def cv_lines(chart_id: str, df: pd.DataFrame, title: str, summary: str, series: 
                  {"year": L["year"], series: series_title, "cv": L["cv"], "threshold": L["limit"], "status": L["met"]}, {"cv": "cv_text"})
 
 
-_SHAPES: dict = {}     # chart shape -> (its spec as JSON text, the name of its data in that spec)
+_SHAPES: dict = {}     # chart shape's key (_shape_key) -> (its spec as JSON text, the name of its data in that spec)
+
+
+def _shape_key(shape: tuple) -> str:
+    """A chart shape's key: the shape, the code and words the spec is made from and the county's translations (term()
+    reads them), and Altair's version."""
+    return hashlib.sha256(json.dumps([shape, _code(), translations_digest(), alt.__version__],
+                                     ensure_ascii=False, default=str).encode()).hexdigest()[:32]
 
 
 def _reuse(shape: tuple, d: pd.DataFrame, title: str, make) -> dict:
     """Altair builds each chart shape once; later charts of the same shape (one per school and level, 4 s of the
     build when each went through Altair) get a copy with their own data and title, the data named as Altair names
-    it. `shape` must hold everything but the data and the title that the spec depends on. tests/test_site.py checks
-    that this gives Altair's own dict for every school."""
+    it. `shape` must hold everything but the data and the title that the spec depends on. A shape made once is kept
+    in the build cache (its JSON text; nothing there is executed), so a rebuild builds none through Altair.
+    tests/test_site.py checks that this gives Altair's own dict for every school."""
     from altair.vegalite.v6.api import _dataset_name
 
     values = alt.data_transformers.get()(d)["values"]
     name, lines = _dataset_name(values), title_lines(title)
-    if shape not in _SHAPES:
+    key = _shape_key(shape)
+    stored = _MEMO / f"shape-{key}.json" if _MEMO is not None else None
+    if key not in _SHAPES and stored is not None and stored.is_file():
+        try:
+            kept = json.loads(stored.read_text(encoding="utf-8"))
+            if isinstance(kept, dict) and isinstance(kept.get("spec"), str) and kept.get("name", "") in kept["spec"]:
+                _SHAPES[key] = (kept["spec"], kept["name"])
+        except (OSError, ValueError):          # a damaged entry is made again
+            pass
+    if key not in _SHAPES:
         spec = make()
         if name in spec.get("datasets", {}) and spec.get("title") == lines:
-            _SHAPES[shape] = (json.dumps(spec, ensure_ascii=False), name)
+            _SHAPES[key] = (json.dumps(spec, ensure_ascii=False), name)
+            if stored is not None:
+                from .workers import store
+
+                store(stored, json.dumps({"spec": _SHAPES[key][0], "name": name}, ensure_ascii=False))
         return spec
-    text, first = _SHAPES[shape]
+    text, first = _SHAPES[key]
     spec = json.loads(text.replace(first, name))
     spec["datasets"][name] = values
     spec["title"] = lines
