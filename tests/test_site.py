@@ -315,32 +315,42 @@ def test_reused_trend_charts_equal_altairs_own(minimal_site):
 
 def test_a_chart_shape_is_kept_in_the_build_cache_and_read_back_the_same(tmp_path, monkeypatch):
     """A trend chart's shape built through Altair once is kept in the build cache; a later build (another process: the
-    in-memory copies are gone) reads it back instead of asking Altair again, with the same pages. A damaged entry is
-    made again, and the key changes with the county's translations."""
+    in-memory copies are gone) reads it back instead of asking Altair again, and gets Altair's own spec. A damaged entry
+    is made again, and the key changes with the county's translations."""
     import pandas as pd
 
-    from conftest import NoJobs
-    from pipeline.i18n import use_translations
+    from pipeline.i18n import term, use_translations
     from pipeline.site import charts
 
-    v = validate(MINIMAL)
-    state = make_state(v, compute_tables(v.tables), tmp_path / "svg")
+    def school(years, pcts):
+        return pd.DataFrame([{"year": y, "indicator": f"R{i + 1}", "pct": p + y % 7, "status": "达标" if p >= 100 else "未达标"}
+                             for y in years for i, p in enumerate(pcts)])
+
+    # two shapes: three years up to 140%, two years up to 120%
+    frames = [school([2023, 2024, 2025], [90, 120, 130]), school([2024, 2025], [80, 110, 100]),
+              school([2023, 2024, 2025], [101, 99, 131]), school([2024, 2025], [70, 115, 105])]
     made = []
     altair_spec = charts._ratio_trend_spec
     monkeypatch.setattr(charts, "_ratio_trend_spec", lambda *a, **k: made.append(1) or altair_spec(*a, **k))
+    monkeypatch.setattr(charts, "_MEMO", tmp_path / "charts")
 
-    def pages():
+    def specs():
         monkeypatch.setattr(charts, "_SHAPES", {})
         made.clear()
-        return [Site(state, NoJobs(), lang=lang).build() for lang in ("zh", "en")]
+        return [charts.ratio_trend(f"c{i}", d, f"学校{i}的指标", "", 0.85, lang=lang).spec
+                for lang in ("zh", "en") for i, d in enumerate(frames)]
 
-    first = pages()
+    first = specs()
     kept = sorted((tmp_path / "charts").glob("shape-*.json"))
-    assert made and len(kept) == len(made)
-    assert pages() == first and made == []
+    assert len(made) == len(kept) == 4                        # two shapes in each language
+    assert specs() == first and made == []
     kept[0].write_text('{"spec": "{', encoding="utf-8")
-    assert pages() == first and made == [1]
+    assert specs() == first and made == [1]
     assert json.loads(kept[0].read_text(encoding="utf-8"))["name"]
+    for k, spec in enumerate(first):                                         # each is Altair's own
+        lang, i = ("zh", "en")[k // 4], k % 4
+        labelled, top = charts.trend_labels(frames[i].assign(status=frames[i]["status"].map(lambda s: term(s, lang))), 0.85)
+        assert spec == altair_spec(labelled, f"学校{i}的指标", sorted(frames[i]["year"].unique().tolist()), 0.85, lang, top)
 
     shape = ("ratio_trend", (2024, 2025), 0.85, "en", 120)
     try:
