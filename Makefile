@@ -40,7 +40,8 @@ test: env
 # Its builds keep their cache (charts, workbooks, chart font; every entry keyed by all it is made from) in
 # build/test-cache from one run to the next, emptied once it passes 500 MB; `make test` starts from an empty one.
 # The test workers already use every core, so the builds start no processes of their own (JUNHENG_WORKERS=0), but
-# for the two shared builds that the other tests compare with (tests/conftest.py).
+# for the shared build of the minimal data, which a test compares with one made without them (tests/conftest.py).
+# The workers are handed the modules that took longest in the last run first (pytest's cache), so neither waits at the end.
 TEST_CACHE := build/test-cache
 check: dev
 	@if [ -d $(TEST_CACHE) ] && [ "$$(du -sm $(TEST_CACHE) | cut -f1)" -gt 500 ]; then rm -rf $(TEST_CACHE); fi

@@ -238,19 +238,19 @@ def sample_outputs(sample_validated):
     return compute_tables(sample_validated.tables)
 
 
-def _shared_build(tmp_path_factory, name: str, v) -> tuple[Path, Path]:
+def _shared_build(tmp_path_factory, name: str, v, pooled: bool = False) -> tuple[Path, Path]:
     """`v` built once for the whole run into a folder of the run (the first worker builds, the others wait and reuse
     it as an unchanged rebuild): (out, site). Tests read it and never change it; copy it (`copy_build`) to change it.
 
-    It is built as `junheng build` builds by default, with worker processes (a pool for the charts and workbooks, a
-    second MkDocs process for the English edition), even where the run asks the other builds for none
-    (JUNHENG_WORKERS=0, as `make check` does): test_two_builds_are_byte_identical compares it with a build made
-    without them."""
+    `pooled`: built as `junheng build` builds by default, with worker processes (a pool for the charts and workbooks, a
+    second MkDocs process for the English edition), even where the run asks the builds for none (JUNHENG_WORKERS=0, as
+    `make check` does, its test workers using every core already)."""
     from pipeline.site import build
 
     out = _run_root(tmp_path_factory) / name
     with pytest.MonkeyPatch.context() as mp, _run_lock(tmp_path_factory, name):
-        mp.setenv("JUNHENG_WORKERS", "2")
+        if pooled:
+            mp.setenv("JUNHENG_WORKERS", "2")
         site = build(v, out)
     return out, site
 
@@ -263,10 +263,11 @@ def built_site(tmp_path_factory, sample_validated):
 
 @pytest.fixture(scope="session")
 def built_minimal(tmp_path_factory):
-    """The minimal fixture built once (`junheng build --data-dir tests/fixtures/minimal`): (out, site)."""
+    """The minimal fixture built once (`junheng build --data-dir tests/fixtures/minimal`): (out, site). Built with worker
+    processes: test_two_builds_are_byte_identical compares it with a build made without them."""
     from pipeline.validate import validate
 
-    return _shared_build(tmp_path_factory, "minimal-build", validate(MINIMAL))
+    return _shared_build(tmp_path_factory, "minimal-build", validate(MINIMAL), pooled=True)
 
 
 def copy_build(built: tuple[Path, Path], dst: Path) -> Path:

@@ -2,8 +2,8 @@
 
 The other county is generated from the minimal fixture: another name, city, province, plan, publisher, towns and
 departments, stricter thresholds of its own, `illustrative` false and no （示例） in any name. Then, with it in place of
-datasets/: the datasets checks of the suite (tests/test_datasets.py) pass, `junheng build` and `junheng diff` pass,
-and no page names 桓台 or shows the illustrative banner.
+datasets/: the datasets checks of the suite (tests/test_datasets.py) pass, among them its build, and `junheng diff` passes;
+no page of that build names 桓台 or shows the illustrative banner.
 """
 
 from __future__ import annotations
@@ -76,10 +76,29 @@ def test_nothing_of_the_sample_county_is_left_in_its_data(county):
         assert "桓台" not in text and "（示例）" not in text and "县教育体育局" not in text, p.name
 
 
-def test_build_gives_a_site_that_names_only_this_county(county, tmp_path):
-    r = CliRunner().invoke(main, ["build", "--data-dir", str(county), "--out", str(tmp_path / "out")])
-    assert r.exit_code == 0, r.output
-    site = tmp_path / "out" / "site"
+@pytest.fixture(scope="module")
+def suite_run(county, tmp_path_factory):
+    """The datasets checks of the suite (tests/test_datasets.py), run on this county as a run of its own (not a worker of
+    this one), sharing this run's build cache; its temporary folder, with the site its build test made, is kept."""
+    base = tmp_path_factory.mktemp("suite") / "run"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_XDIST")}
+    env.update(JUNHENG_DATASETS=str(county), JUNHENG_TEST_CACHE=os.environ["JUNHENG_CACHE"])
+    r = subprocess.run([sys.executable, "-m", "pytest", "-o", "addopts=", "-q", "-p", "no:cacheprovider", "--basetemp", str(base),
+                        "tests/test_datasets.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    return r, base
+
+
+def test_the_suites_data_checks_pass_on_it(suite_run):
+    r, _ = suite_run
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-2000:]
+    assert "3 passed" in r.stdout and "failed" not in r.stdout and "skipped" not in r.stdout
+
+
+def test_its_site_names_only_this_county(suite_run):
+    _, base = suite_run
+    built = sorted({p.parent.resolve() for p in base.glob("*/site/index.html")})      # (pytest adds a link "…current")
+    assert len(built) == 1, built                  # the site test_datasets.py built from this county's data
+    site = built[0]
     pages = [p for p in site.rglob("*") if p.suffix in (".html", ".xml", ".json", ".csv", ".md")]
     assert len(pages) > 30
     for p in pages:
@@ -91,16 +110,6 @@ def test_build_gives_a_site_that_names_only_this_county(county, tmp_path):
     downloads = (site / "downloads" / "index.html").read_text(encoding="utf-8")
     assert "清河县教育局. 清河县义务教育优质均衡发展监测数据" in downloads
     assert "60%" in (site / "government" / "index.html").read_text(encoding="utf-8")      # its own G14 target
-
-
-def test_the_suites_data_checks_pass_on_it(county):
-    # a run of its own (not a worker of this one), sharing this run's build cache
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_XDIST")}
-    env.update(JUNHENG_DATASETS=str(county), JUNHENG_TEST_CACHE=os.environ["JUNHENG_CACHE"])
-    r = subprocess.run([sys.executable, "-m", "pytest", "-o", "addopts=", "-q", "-p", "no:cacheprovider", "tests/test_datasets.py"], cwd=ROOT,
-                       env=env, capture_output=True, text=True, timeout=900)
-    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-2000:]
-    assert "3 passed" in r.stdout and "failed" not in r.stdout and "skipped" not in r.stdout
 
 
 def test_diff_works_on_its_repository(county, tmp_path):
