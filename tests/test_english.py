@@ -448,3 +448,18 @@ def test_english_item_names_as_headings_and_labels_start_with_a_capital(built_si
         labels += re.findall(r'<(?:th scope="row"|a href="[^"]*")>[GQBVS]\d+\w* ([^<&])', text)
     assert len(labels) > 40
     assert [c for c in labels if c.isalpha() and c.isascii() and not c.isupper()] == []
+
+
+def test_a_requirements_confidence_is_said_as_what_it_is(built_site):
+    """Under each requirement in a part page's items table, its confidence reads "confidence: official", not a bare
+    "official" (a phone shows the cells as cards, with no column heading)."""
+    _, site = built_site
+    words = [r["en"] for r in glossary() if r["kind"] == "confidence"]
+    notes = 0
+    for part in ("government", "quality"):
+        text = (site / "en" / part / "index.html").read_text(encoding="utf-8")
+        table = text[text.index("<table"):text.index("</table>")]
+        for note in re.findall(r'<br\s*/?><span class="jh-muted">(.*?)</span>', table):
+            assert re.fullmatch(f"confidence: (?:{'|'.join(map(re.escape, words))})", html.unescape(note)), (part, note)
+            notes += 1
+    assert notes > 10

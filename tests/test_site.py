@@ -493,6 +493,9 @@ def test_chinese_pages_say_how_firm_each_rule_is_in_chinese(built_site):
             assert all(re.search(f"{words}.{{0,12}}{code}", text) for code, words in CONFIDENCE_ZH.items()), text[:400]
         else:
             assert not codes.search(text), (where, codes.findall(text)[:3])
+            # said as what it is, not a bare "转载或培训材料" under a requirement (a phone shows no column heading)
+            for words in CONFIDENCE_ZH.values():
+                assert text.count(words) == text.count(f"可信度：{words}"), (where, words)
         shown += sum(text.count(words) for words in CONFIDENCE_ZH.values())
     assert shown > 30
 
