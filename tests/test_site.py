@@ -644,3 +644,61 @@ def test_a_tasks_related_indicators_are_named_and_linked(built_site, sample_vali
             section = text[start:text.index("</details>", start)]
             named = re.findall(r'<li><a href="[^"]+">([A-Z]\w*) [^<]+</a> <span class="jh-status', section)
             assert named == ids, (page, task_id)
+
+
+class _NamesOutsideLinks(HTMLParser):
+    """Each school name a page shows (not in a script, a style or a chart, whose data table lists every school) that is
+    not inside a link to that school's page."""
+
+    def __init__(self, names: dict[str, str]):
+        super().__init__()
+        self.names, self.skip, self.link, self.loose = names, 0, [], []
+        self.pattern = re.compile("|".join(map(re.escape, sorted(names, key=len, reverse=True))))
+
+    def handle_starttag(self, tag, attrs):
+        self.skip += tag in ("script", "style", "figure")
+        if tag == "a":
+            self.link.append(dict(attrs).get("href") or "")
+
+    def handle_endtag(self, tag):
+        self.skip -= tag in ("script", "style", "figure")
+        if tag == "a" and self.link:
+            self.link.pop()
+
+    def handle_data(self, data):
+        for m in self.pattern.finditer("" if self.skip else data):
+            if not (self.link and self.link[-1].endswith(f"schools/{self.names[m.group()]}/")):
+                self.loose.append(m.group())
+
+
+def test_a_verdicts_reasons_and_an_items_evidence_link_each_school_they_name(built_site, sample_validated):
+    """"未达标：某某小学" on the home page or a part page: the school is a link to its page, in both editions."""
+    schools = sample_validated.tables["schools"]
+    names = {n: str(s) for n, s in zip(schools["school_name"], schools["school_id"])
+             if (schools["school_name"] == n).sum() == 1}
+    _, site = built_site
+    linked = 0
+    for edition in ("", "en/"):
+        for page in ("", "government/", "resources/", "quality/"):
+            text = (site / f"{edition}{page}index.html").read_text(encoding="utf-8")
+            article = text[text.index("<article"):text.index("</article>")]
+            reader = _NamesOutsideLinks(names)
+            reader.feed(article)
+            assert not reader.loose, (edition + page, reader.loose[:3])
+            linked += len(re.findall(r'href="(?:\.\./)*schools/\d+/"', article))
+    assert linked > 10
+
+
+def test_a_name_two_schools_share_is_left_unlinked_and_the_longest_name_is_taken():
+    import pandas as pd
+
+    from conftest import NoJobs
+
+    v = validate(MINIMAL)
+    site = Site(make_state(v, compute_tables(v.tables), None), NoJobs())
+    site.schools = pd.DataFrame({"school_name": ["城关小学", "城关小学分校", "实验中学", "实验中学", "<b>*x*</b>"]},
+                                index=["1", "2", "3", "4", "5"])
+    out = str(site.linked("未达标：城关小学分校、城关小学；实验中学；<b>*x*</b>", "../"))
+    assert out == ('未达标：<a href="../schools/2/">城关小学分校</a>、<a href="../schools/1/">城关小学</a>；实验中学；'
+                   f'<a href="../schools/5/">{md("<b>*x*</b>")}</a>')
+    assert site.linked("", "../") == "" and site.linked(None, "../") is None

@@ -207,7 +207,35 @@ class Site:
         front = "---\ntitle: " + json.dumps(plain(page_title), ensure_ascii=False) + "\n---\n\n"
         self.pages[path] = front + self.env.get_template(template).render(meta=self.meta, year=self.year, years=self.years, prefix=prefix,
                                                                    chart=lambda c: self.renderer.html(c, prefix),
-                                                                   item=lambda i, named=True: self.item(i, prefix, named), **kw)
+                                                                   item=lambda i, named=True: self.item(i, prefix, named),
+                                                                   linked=lambda text: self.linked(text, prefix), **kw)
+
+    @functools.cached_property
+    def _school_names(self) -> tuple[re.Pattern | None, dict[str, str]]:
+        """Every school name that names one school only, longest first (a name inside a longer one is not taken for
+        it), and the school each names."""
+        ids: dict[str, list[str]] = defaultdict(list)
+        for sid, name in zip(self.schools.index, self.schools["school_name"]):
+            if isinstance(name, str) and len(name.strip()) >= 2:
+                ids[name].append(str(sid))
+        one = {name: sids[0] for name, sids in ids.items() if len(sids) == 1}
+        if not one:
+            return None, {}
+        return re.compile("|".join(re.escape(n) for n in sorted(one, key=lambda n: (-len(n), n)))), one
+
+    def linked(self, text, prefix: str):
+        """A sentence the tool wrote (a verdict's reasons, an item's evidence) as the page shows it, each school it names
+        a link to that school's page, so a reader goes from "未达标：某某小学" to the school's figures in one step."""
+        pattern, sid_of = self._school_names
+        if not isinstance(text, str) or not text or pattern is None or isinstance(text, Markup):
+            return text
+        piece = lambda t: md(_marked(t, self.lang))       # noqa: E731 (as finalize shows any text of this page)
+        out, at = [], 0
+        for m in pattern.finditer(text):
+            out += [piece(text[at:m.start()]),
+                    Markup('<a href="{}schools/{}/">{}</a>').format(prefix, sid_of[m.group()], piece(m.group()))]
+            at = m.end()
+        return Markup("").join([*out, piece(text[at:])]) if out else text
 
     @functools.cached_property
     def _item_pages(self) -> dict[str, tuple[str, str | None]]:
