@@ -687,6 +687,16 @@ def test_a_verdicts_reasons_and_an_items_evidence_link_each_school_they_name(bui
             assert not reader.loose, (edition + page, reader.loose[:3])
             linked += len(re.findall(r'href="(?:\.\./)*schools/\d+/"', article))
     assert linked > 10
+    # the home page's reasons name items too ("G4 学校规模（小学、初中）：未达标"): each a link to its place
+    for edition, heading in (("", "哪些没有达标，为什么"), ("en/", "What is not met, and why")):
+        text = (site / f"{edition}index.html").read_text(encoding="utf-8")
+        text = text[text.index("<article"):]
+        why = text[text.index(heading):]
+        why = why[:why.index("<h2", 10)]
+        items = re.findall(r'<a href="([a-z]+/#([GQ]\d+)|[a-z]+/)">([GQ]\d+) ', why)
+        assert items and all(page.endswith(f"#{code}") for page, _, code in items if page.startswith("government")), items
+        unlinked = re.sub(r"<a [^>]*>.*?</a>", "", why)
+        assert not re.search(r"(?<![\w#])[GQ]\d+ ", html.unescape(re.sub(r"<[^>]+>", "", unlinked))), edition
 
 
 def test_a_name_two_schools_share_is_left_unlinked_and_the_longest_name_is_taken():

@@ -211,29 +211,35 @@ class Site:
                                                                    linked=lambda text: self.linked(text, prefix), **kw)
 
     @functools.cached_property
-    def _school_names(self) -> tuple[re.Pattern | None, dict[str, str]]:
-        """Every school name that names one school only, longest first (a name inside a longer one is not taken for
-        it), and the school each names."""
-        ids: dict[str, list[str]] = defaultdict(list)
+    def _linkable(self) -> tuple[re.Pattern | None, dict[str, tuple[str, str | None]]]:
+        """What a sentence the tool wrote may name, and the page each is explained on: every school name that names one
+        school only, and every item as the reasons name it ("G4 学校规模（小学、初中）"). Longest first, so a name inside
+        a longer one is not taken for it."""
+        ids: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
         for sid, name in zip(self.schools.index, self.schools["school_name"]):
             if isinstance(name, str) and len(name.strip()) >= 2:
-                ids[name].append(str(sid))
-        one = {name: sids[0] for name, sids in ids.items() if len(sids) == 1}
+                ids[name].append((f"schools/{sid}/", None))
+        for r in self.s.outputs["county_items"].drop_duplicates("item_id").itertuples():     # the names as verdict.py says them
+            shown, page = self._item_pages.get(r.item_id, (None, None))
+            if page:                                   # shown as item() shows it: an English name starts with a capital
+                ids[f"{r.item_id} {term(r.name, self.lang)}"].append((page, f"{r.item_id} {shown}"))
+        one = {text: pages[0] for text, pages in ids.items() if len(set(pages)) == 1}
         if not one:
             return None, {}
         return re.compile("|".join(re.escape(n) for n in sorted(one, key=lambda n: (-len(n), n)))), one
 
     def linked(self, text, prefix: str):
-        """A sentence the tool wrote (a verdict's reasons, an item's evidence) as the page shows it, each school it names
-        a link to that school's page, so a reader goes from "未达标：某某小学" to the school's figures in one step."""
-        pattern, sid_of = self._school_names
+        """A sentence the tool wrote (a verdict's reasons, an item's evidence) as the page shows it, each school and item
+        it names a link to its page, so a reader goes from "未达标：某某小学" or "G4 学校规模：未达标" to the figures in one
+        step."""
+        pattern, page_of = self._linkable
         if not isinstance(text, str) or not text or pattern is None or isinstance(text, Markup):
             return text
         piece = lambda t: md(_marked(t, self.lang))       # noqa: E731 (as finalize shows any text of this page)
         out, at = [], 0
         for m in pattern.finditer(text):
-            out += [piece(text[at:m.start()]),
-                    Markup('<a href="{}schools/{}/">{}</a>').format(prefix, sid_of[m.group()], piece(m.group()))]
+            page, shown = page_of[m.group()]
+            out += [piece(text[at:m.start()]), Markup('<a href="{}">{}</a>').format(prefix + page, piece(shown or m.group()))]
             at = m.end()
         return Markup("").join([*out, piece(text[at:])]) if out else text
 
