@@ -408,6 +408,63 @@ def test_one_cv_recomputed_by_hand_from_the_shipped_csvs(sample_outputs, year, l
     assert b["cv"] == pytest.approx(cv, rel=1e-12)
 
 
+def test_every_units_seven_values_and_verdict_recomputed_from_the_csvs(sample_outputs):
+    """R1–R7 of every unit of every year, and each unit's verdict in both profiles, written again from STANDARDS.md with
+    exact fractions and none of the pipeline's code: the split of combined schools by weighted students, the indoor
+    sports hall moved from R4 to R5, the teaching-point cut-off, at least 6 of 7 met and the rest at 85% of threshold.
+    The weights, cut-off, floor and thresholds are read from the sample's standards.csv."""
+    from fractions import Fraction as F
+
+    std = {(r["rule_id"], r["profile"], r["level"]): r["threshold"] for r in _csv("standards")}
+    param = lambda rule, profile="national": F(std[(rule, profile, "全部")])      # noqa: E731
+    schools = {r["school_id"]: r["school_type"] for r in _csv("schools")}
+    fac = {(r["year"], r["school_id"]): r for r in _csv("school_facilities")}
+    levels = defaultdict(dict)
+    for r in _csv("school_levels"):
+        levels[(r["year"], r["school_id"])][r["level"]] = r
+    mine = {}
+    for (year, sid), lv in levels.items():
+        kind = schools[sid]
+        if kind == "特殊教育学校":
+            continue
+        n = {k: int(lv[k]["students"]) if k in lv else 0 for k in ("小学", "初中", "高中")}
+        if kind == "完全中学":
+            weighted = {"初中": F(n["初中"]), "高中": param("P.w_senior_complete") * n["高中"]}
+        else:
+            weighted = {"小学": F(n["小学"]), "初中": param("P.w_junior") * n["初中"], "高中": param("P.w_senior") * n["高中"]}
+        f = fac[(year, sid)]
+        indoor = F(f["indoor_sports_area_m2"])
+        shared = {"R4": F(f["teaching_aux_area_m2"]) - indoor, "R5": F(f["sports_ground_area_m2"]) + indoor,
+                  "R6": F(f["equipment_value_yuan"]), "R7": F(f["multimedia_classrooms"]) * 100}
+        for level in ("小学", "初中"):
+            P = n[level]
+            if level not in lv or P == 0 or (kind == "教学点" and P < param("P.tp_cutoff")):
+                continue
+            share = weighted[level] / sum(weighted.values())
+            row = lv[level]
+            values = {"R1": F(int(row["teachers_above_degree"]) * 100, P), "R2": F(int(row["key_teachers"]) * 100, P),
+                      "R3": F(int(row["pe_arts_teachers"]) * 100, P), **{k: v * share / P for k, v in shared.items()}}
+            mine[(int(year), sid, level)] = values
+
+    si = sample_outputs["school_indicators"]
+    si = si[si["profile"] == "national"]
+    theirs = {(int(r.year), r.school_id, r.level, r.indicator_id): r.value for r in si.itertuples()}
+    assert len(theirs) == 7 * len(mine) > 1000
+    for (year, sid, level), values in mine.items():
+        for ind, v in values.items():
+            assert theirs[(year, sid, level, ind)] == pytest.approx(float(v), rel=1e-12), (year, sid, level, ind)
+
+    sv = sample_outputs["school_verdicts"]
+    verdicts = {(r.profile, int(r.year), r.school_id, r.level): (int(r.indicators_met), bool(r.meets)) for r in sv.itertuples()}
+    for profile in ("national", "county"):
+        floor, need = param("P.floor", profile), int(param("P.min_met", profile))
+        for (year, sid, level), values in mine.items():
+            th = {ind: F(std[(ind, profile, level)]) for ind in values}
+            met = sum(values[i] >= th[i] for i in values)
+            rest = all(values[i] >= floor * th[i] for i in values if values[i] < th[i])
+            assert verdicts[(profile, year, sid, level)] == (met, met >= need and rest), (profile, year, sid, level)
+
+
 def test_vectorised_gaps_equal_the_scalar_rule(sample_outputs):
     si = sample_outputs["school_indicators"]
     for r in si.sample(n=min(3000, len(si)), random_state=1).itertuples():
