@@ -465,6 +465,44 @@ def test_every_units_seven_values_and_verdict_recomputed_from_the_csvs(sample_ou
             assert verdicts[(profile, year, sid, level)] == (met, met >= need and rest), (profile, year, sid, level)
 
 
+def test_every_schools_g3_g4_g5_recomputed_from_the_csvs(sample_outputs):
+    """G3 (a music and an art room of the least area per 12 classes, at least one), G4 (school size, a higher limit for a
+    九年/十二年一贯制 school) and G5 (the largest class of each level) for every school, year and profile, written again
+    from STANDARDS.md with none of the pipeline's code; the limits are read from the sample's standards.csv."""
+    from fractions import Fraction as F
+
+    std = {(r["rule_id"], r["profile"], r["level"]): F(r["threshold"]) for r in _csv("standards") if r["threshold"]}
+    kind = {r["school_id"]: r["school_type"] for r in _csv("schools")}
+    levels = defaultdict(list)
+    for r in _csv("school_levels"):
+        if r["level"] in ("小学", "初中"):
+            levels[(int(r["year"]), r["school_id"])].append(r)
+    rooms = defaultdict(list)
+    for r in _csv("special_rooms"):
+        rooms[(int(r["year"]), r["school_id"])].append(r)
+    checks = sample_outputs["school_checks"]
+    got = {(r.profile, r.item_id, int(r.year), r.school_id): (r.value, r.meets) for r in checks.itertuples()}
+    compared = 0
+    for profile in ("national", "county"):
+        th = lambda rule, level="全部": std[(rule, profile, level)]          # noqa: E731
+        for (year, sid), lv in levels.items():
+            students, classes = sum(int(r["students"]) for r in lv), sum(int(r["classes"]) for r in lv)
+            combined = kind[sid] in ("九年一贯制学校", "十二年一贯制学校")
+            need = max(1, math.ceil(F(classes) / th("G3.classes_per_room")))
+            big_enough = lambda room, rule: sum(r["room_type"] == room and F(r["area_m2"]) >= th(rule)      # noqa: E731
+                                                for r in rooms[(year, sid)])
+            largest = [(int(r["max_class_size"]), th("G5", r["level"])) for r in lv]
+            expect = {"G3": (classes, big_enough("音乐", "G3.music_area") >= need and big_enough("美术", "G3.art_area") >= need),
+                      "G4": (students, students <= th("G4.combined" if combined else "G4")),
+                      "G5": (None, all(size <= limit for size, limit in largest))}
+            for item, (value, meets) in expect.items():
+                v, m = got[(profile, item, year, sid)]
+                assert m == meets and (value is None or v == value), (profile, item, year, sid)
+                compared += 1
+            assert got[(profile, "G5", year, sid)][0] in [size for size, _ in largest]
+    assert compared == len([k for k in got if k[1] in ("G3", "G4", "G5")]) > 1000
+
+
 def test_vectorised_gaps_equal_the_scalar_rule(sample_outputs):
     si = sample_outputs["school_indicators"]
     for r in si.sample(n=min(3000, len(si)), random_state=1).itertuples():
