@@ -409,8 +409,8 @@ def test_one_cv_recomputed_by_hand_from_the_shipped_csvs(sample_outputs, year, l
 
 
 def test_every_units_seven_values_and_verdict_recomputed_from_the_csvs(sample_outputs):
-    """R1–R7 of every unit of every year, and each unit's verdict in both profiles, written again from STANDARDS.md with
-    exact fractions and none of the pipeline's code: the split of combined schools by weighted students, the indoor
+    """R1–R7 of every unit of every year, each unit's verdict in both profiles and each CV, written again from STANDARDS.md
+    with exact fractions and none of the pipeline's code: the split of combined schools by weighted students, the indoor
     sports hall moved from R4 to R5, the teaching-point cut-off, at least 6 of 7 met and the rest at 85% of threshold.
     The weights, cut-off, floor and thresholds are read from the sample's standards.csv."""
     from fractions import Fraction as F
@@ -422,7 +422,7 @@ def test_every_units_seven_values_and_verdict_recomputed_from_the_csvs(sample_ou
     levels = defaultdict(dict)
     for r in _csv("school_levels"):
         levels[(r["year"], r["school_id"])][r["level"]] = r
-    mine = {}
+    mine, students = {}, {}
     for (year, sid), lv in levels.items():
         kind = schools[sid]
         if kind == "特殊教育学校":
@@ -445,6 +445,7 @@ def test_every_units_seven_values_and_verdict_recomputed_from_the_csvs(sample_ou
             values = {"R1": F(int(row["teachers_above_degree"]) * 100, P), "R2": F(int(row["key_teachers"]) * 100, P),
                       "R3": F(int(row["pe_arts_teachers"]) * 100, P), **{k: v * share / P for k, v in shared.items()}}
             mine[(int(year), sid, level)] = values
+            students[(int(year), sid, level)] = P
 
     si = sample_outputs["school_indicators"]
     si = si[si["profile"] == "national"]
@@ -463,6 +464,20 @@ def test_every_units_seven_values_and_verdict_recomputed_from_the_csvs(sample_ou
             met = sum(values[i] >= th[i] for i in values)
             rest = all(values[i] >= floor * th[i] for i in values if values[i] < th[i])
             assert verdicts[(profile, year, sid, level)] == (met, met >= need and rest), (profile, year, sid, level)
+
+    # every student-weighted CV (each year, level and indicator) from these values: the divisor is all students
+    b = sample_outputs["balance"]
+    cvs = {(int(r.year), r.level, r.indicator_id): r.cv for r in b[b["profile"] == "national"].itertuples()}
+    units = defaultdict(list)
+    for (year, sid, level), values in mine.items():
+        units[(year, level)].append((students[(year, sid, level)], values))
+    for (year, level), us in units.items():
+        P = sum(n for n, _ in us)
+        for ind in ("R1", "R2", "R3", "R4", "R5", "R6", "R7"):
+            mean = sum(n * v[ind] for n, v in us) / P
+            cv = math.sqrt(sum(n * (v[ind] - mean) ** 2 for n, v in us) / P) / mean
+            assert cvs[(year, level, ind)] == pytest.approx(float(cv), rel=1e-12), (year, level, ind)
+    assert len(cvs) == 7 * len(units)
 
 
 def test_every_schools_g3_g4_g5_recomputed_from_the_csvs(sample_outputs):
