@@ -700,6 +700,8 @@ def test_a_verdicts_reasons_and_an_items_evidence_link_each_school_they_name(bui
 
 
 def test_a_name_two_schools_share_is_left_unlinked_and_the_longest_name_is_taken():
+    """Site.linked on sentences the tool writes: schools by unique name (the longest that fits), text escaped as any
+    text of the page, and an indicator's CV to its page."""
     import pandas as pd
 
     from conftest import NoJobs
@@ -712,3 +714,7 @@ def test_a_name_two_schools_share_is_left_unlinked_and_the_longest_name_is_taken
     assert out == ('未达标：<a href="../schools/2/">城关小学分校</a>、<a href="../schools/1/">城关小学</a>；实验中学；'
                    f'<a href="../schools/5/">{md("<b>*x*</b>")}</a>')
     assert site.linked("", "../") == "" and site.linked(None, "../") is None
+    # a CV above its limit names its indicator's page; English too
+    assert str(site.linked("小学 R5 差异系数 0.523（上限 0.50）", "")) == '小学 <a href="resources/R5/">R5 差异系数</a> 0.523（上限 0.50）'
+    en = Site(make_state(v, compute_tables(v.tables), None), NoJobs(), lang="en")
+    assert str(en.linked("primary R5 CV 0.523 (limit 0.50)", "../")) == 'primary <a href="../resources/R5/">R5 CV</a>' + str(md(" 0.523 (limit 0.50)"))

@@ -213,8 +213,8 @@ class Site:
     @functools.cached_property
     def _linkable(self) -> tuple[re.Pattern | None, dict[str, tuple[str, str | None]]]:
         """What a sentence the tool wrote may name, and the page each is explained on: every school name that names one
-        school only, and every item as the reasons name it ("G4 学校规模（小学、初中）"). Longest first, so a name inside
-        a longer one is not taken for it."""
+        school only, every item as the reasons name it ("G4 学校规模（小学、初中）") and each indicator's CV ("R5 差异系数").
+        Longest first, so a name inside a longer one is not taken for it."""
         ids: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
         for sid, name in zip(self.schools.index, self.schools["school_name"]):
             if isinstance(name, str) and len(name.strip()) >= 2:
@@ -223,6 +223,8 @@ class Site:
             shown, page = self._item_pages.get(r.item_id, (None, None))
             if page:                                   # shown as item() shows it: an English name starts with a capital
                 ids[f"{r.item_id} {term(r.name, self.lang)}"].append((page, f"{r.item_id} {shown}"))
+        for ind in INDICATORS:                         # a CV above its limit: "小学 R5 差异系数 0.523（上限 0.50）"
+            ids[f"{ind} {self.tr('差异系数', 'CV')}"].append((f"resources/{ind}/", None))
         one = {text: pages[0] for text, pages in ids.items() if len(set(pages)) == 1}
         if not one:
             return None, {}
