@@ -346,6 +346,8 @@ def test_a_chart_shape_is_kept_in_the_build_cache_and_read_back_the_same(tmp_pat
     assert specs() == first and made == []
     kept[0].write_text('{"spec": "{', encoding="utf-8")
     assert specs() == first and made == [1]
+    kept[0].write_text('{"spec": "{\\"a\\": 1}", "name": ""}', encoding="utf-8")    # no data name to swap: made again
+    assert specs() == first and made == [1]
     assert json.loads(kept[0].read_text(encoding="utf-8"))["name"]
     for k, spec in enumerate(first):                                         # each is Altair's own
         lang, i = ("zh", "en")[k // 4], k % 4
@@ -707,7 +709,8 @@ def test_a_name_two_schools_share_is_left_unlinked_and_the_longest_name_is_taken
     from conftest import NoJobs
 
     v = validate(MINIMAL)
-    site = Site(make_state(v, compute_tables(v.tables), None), NoJobs())
+    state = make_state(v, compute_tables(v.tables), None)
+    site = Site(state, NoJobs())
     site.schools = pd.DataFrame({"school_name": ["城关小学", "城关小学分校", "实验中学", "实验中学", "<b>*x*</b>"]},
                                 index=["1", "2", "3", "4", "5"])
     out = str(site.linked("未达标：城关小学分校、城关小学；实验中学；<b>*x*</b>", "../"))
@@ -716,5 +719,5 @@ def test_a_name_two_schools_share_is_left_unlinked_and_the_longest_name_is_taken
     assert site.linked("", "../") == "" and site.linked(None, "../") is None
     # a CV above its limit names its indicator's page; English too
     assert str(site.linked("小学 R5 差异系数 0.523（上限 0.50）", "")) == '小学 <a href="resources/R5/">R5 差异系数</a> 0.523（上限 0.50）'
-    en = Site(make_state(v, compute_tables(v.tables), None), NoJobs(), lang="en")
+    en = Site(state, NoJobs(), lang="en")
     assert str(en.linked("primary R5 CV 0.523 (limit 0.50)", "../")) == 'primary <a href="../resources/R5/">R5 CV</a>' + str(md(" 0.523 (limit 0.50)"))

@@ -252,11 +252,12 @@ def _reuse(shape: tuple, d: pd.DataFrame, title: str, make) -> dict:
     key = _shape_key(shape)
     stored = _MEMO / f"shape-{key}.json" if _MEMO is not None else None
     if key not in _SHAPES and stored is not None and stored.is_file():
-        try:
+        try:                                   # a damaged entry (no data name, a spec that is not JSON) is made again
             kept = json.loads(stored.read_text(encoding="utf-8"))
-            if isinstance(kept, dict) and isinstance(kept.get("spec"), str) and kept.get("name", "") in kept["spec"]:
-                _SHAPES[key] = (kept["spec"], kept["name"])
-        except (OSError, ValueError):          # a damaged entry is made again
+            text, first = kept["spec"], kept["name"]
+            if isinstance(text, str) and isinstance(first, str) and first and first in text and json.loads(text):
+                _SHAPES[key] = (text, first)
+        except (OSError, ValueError, KeyError, TypeError):
             pass
     if key not in _SHAPES:
         spec = make()

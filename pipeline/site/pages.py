@@ -211,21 +211,20 @@ class Site:
                                                                    linked=lambda text: self.linked(text, prefix), **kw)
 
     @functools.cached_property
-    def _linkable(self) -> tuple[re.Pattern | None, dict[str, tuple[str, str | None]]]:
-        """What a sentence the tool wrote may name, and the page each is explained on: every school name that names one
-        school only, every item as the reasons name it ("G4 学校规模（小学、初中）") and each indicator's CV ("R5 差异系数").
-        Longest first, so a name inside a longer one is not taken for it."""
-        ids: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
+    def _linkable(self) -> tuple[re.Pattern | None, dict[str, tuple[str, str]]]:
+        """What a sentence the tool wrote may name, each as ("page", path) or ("item", id): every school name that names
+        one school only, every item as the reasons name it ("G4 学校规模（小学、初中）") and each indicator's CV
+        ("R5 差异系数"). Longest first, so a name inside a longer one is not taken for it."""
+        ids: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for sid, name in zip(self.schools.index, self.schools["school_name"]):
             if isinstance(name, str) and len(name.strip()) >= 2:
-                ids[name].append((f"schools/{sid}/", None))
+                ids[name].append(("page", f"schools/{sid}/"))
         for r in self.s.outputs["county_items"].drop_duplicates("item_id").itertuples():     # the names as verdict.py says them
-            shown, page = self._item_pages.get(r.item_id, (None, None))
-            if page:                                   # shown as item() shows it: an English name starts with a capital
-                ids[f"{r.item_id} {term(r.name, self.lang)}"].append((page, f"{r.item_id} {shown}"))
+            if self._item_pages.get(r.item_id, (None, None))[1]:
+                ids[f"{r.item_id} {term(r.name, self.lang)}"].append(("item", r.item_id))
         for ind in INDICATORS:                         # a CV above its limit: "小学 R5 差异系数 0.523（上限 0.50）"
-            ids[f"{ind} {self.tr('差异系数', 'CV')}"].append((f"resources/{ind}/", None))
-        one = {text: pages[0] for text, pages in ids.items() if len(set(pages)) == 1}
+            ids[f"{ind} {self.tr('差异系数', 'CV')}"].append(("page", f"resources/{ind}/"))
+        one = {text: to[0] for text, to in ids.items() if len(set(to)) == 1}
         if not one:
             return None, {}
         return re.compile("|".join(re.escape(n) for n in sorted(one, key=lambda n: (-len(n), n)))), one
@@ -234,14 +233,15 @@ class Site:
         """A sentence the tool wrote (a verdict's reasons, an item's evidence) as the page shows it, each school and item
         it names a link to its page, so a reader goes from "未达标：某某小学" or "G4 学校规模：未达标" to the figures in one
         step."""
-        pattern, page_of = self._linkable
+        pattern, target = self._linkable
         if not isinstance(text, str) or not text or pattern is None or isinstance(text, Markup):
             return text
         piece = lambda t: md(_marked(t, self.lang))       # noqa: E731 (as finalize shows any text of this page)
         out, at = [], 0
         for m in pattern.finditer(text):
-            page, shown = page_of[m.group()]
-            out += [piece(text[at:m.start()]), Markup('<a href="{}">{}</a>').format(prefix + page, piece(shown or m.group()))]
+            kind, to = target[m.group()]               # an item as item() shows it (an English name with its capital)
+            out += [piece(text[at:m.start()]), self.item(to, prefix) if kind == "item" else
+                    Markup('<a href="{}">{}</a>').format(prefix + to, piece(m.group()))]
             at = m.end()
         return Markup("").join([*out, piece(text[at:])]) if out else text
 
