@@ -3,6 +3,10 @@
 Each chart is embedded as inline JSON and rendered by the site's own Vega bundle; the SVG
 (made by vl-convert at build time, cached by the spec's hash) shows when JavaScript is off.
 Pass and fail are told apart by shape and label as well as colour.
+
+Every encoding is given as a channel object (alt.X("value:Q"), alt.YValue(0)), never as a shorthand string or dict:
+Altair turns those through from_dict, which searches all its schema classes again on each call (about 4 ms each;
+vega/altair#3547), and gives the same spec.
 """
 
 from __future__ import annotations
@@ -189,12 +193,12 @@ def indicator_bars(chart_id: str, df: pd.DataFrame, title: str, unit: str, thres
     bars = base.mark_bar(opacity=0.35).encode(x=alt.X("value:Q", title=unit),
                                              color=alt.Color("status:N", scale=color, legend=None))
     points = base.mark_point(size=60, filled=True).encode(
-        x="value:Q", color=alt.Color("status:N", scale=color, title=L["met"]), shape=alt.Shape("status:N", scale=shape, title=L["met"]),
+        x=alt.X("value:Q"), color=alt.Color("status:N", scale=color, title=L["met"]), shape=alt.Shape("status:N", scale=shape, title=L["met"]),
         tooltip=[alt.Tooltip("school_name:N", title=L["school"]), alt.Tooltip("value_text:N", title=unit),
                  alt.Tooltip("status:N", title=L["met"])])
-    rule = alt.Chart(pd.DataFrame({"t": [threshold]})).mark_rule(strokeDash=[4, 3], color="#333").encode(x="t:Q")
+    rule = alt.Chart(pd.DataFrame({"t": [threshold]})).mark_rule(strokeDash=[4, 3], color="#333").encode(x=alt.X("t:Q"))
     label = alt.Chart(pd.DataFrame({"t": [threshold], "l": [f"{L['threshold']} {threshold:g}"]})).mark_text(
-        align="left", dx=4, dy=-4, fontSize=11, color="#333").encode(x="t:Q", y=alt.value(0), text="l:N")
+        align="left", dx=4, dy=-4, fontSize=11, color="#333").encode(x=alt.X("t:Q"), y=alt.YValue(0), text=alt.Text("l:N"))
     ch = (bars + points + rule + label).properties(width=BARS_WIDTH, height=max(120, 16 * len(d)), title=title)
     return Chart(chart_id, title, summary, _spec(ch), d, {"school_name": L["school"], "value": unit, "status": L["met"]},
                  {"value": "value_text"})
@@ -214,16 +218,16 @@ def cv_lines(chart_id: str, df: pd.DataFrame, title: str, summary: str, series: 
     color, shape = status_scale(lang=lang)
     years = sorted(d["year"].unique().tolist())
     base = alt.Chart(d).encode(x=alt.X("year:O", title=L["year"], sort=years, axis=alt.Axis(labelAngle=0)))
-    line = base.mark_line().encode(y=alt.Y("cv:Q", title=L["cv"]), detail=f"{series}:N",
+    line = base.mark_line().encode(y=alt.Y("cv:Q", title=L["cv"]), detail=alt.Detail(f"{series}:N"),
                                    strokeDash=alt.StrokeDash(f"{series}:N", title=series_title))
     pts = base.mark_point(size=70, filled=True).encode(
         # the pass/fail legend below the chart, the series' legend above it: side by side they were too wide for a phone
-        y="cv:Q", color=alt.Color("status:N", scale=color, title=L["met"], legend=alt.Legend(orient="bottom")),
+        y=alt.Y("cv:Q"), color=alt.Color("status:N", scale=color, title=L["met"], legend=alt.Legend(orient="bottom")),
         shape=alt.Shape("status:N", scale=shape, title=L["met"]),
         tooltip=[alt.Tooltip("year:O", title=L["year"]), alt.Tooltip(f"{series}:N", title=series_title),
                  alt.Tooltip("cv_text:N", title=L["cv"]), alt.Tooltip("threshold:Q", title=L["limit"])])
     limits = d[[series, "threshold"]].drop_duplicates()
-    rule = alt.Chart(limits).mark_rule(strokeDash=[4, 3], color="#555").encode(y="threshold:Q", detail=f"{series}:N")
+    rule = alt.Chart(limits).mark_rule(strokeDash=[4, 3], color="#555").encode(y=alt.Y("threshold:Q"), detail=alt.Detail(f"{series}:N"))
     ch = (line + pts + rule).properties(width=LINES_WIDTH, height=260, title=title)
     return Chart(chart_id, title, summary, _spec(ch), d,
                  {"year": L["year"], series: series_title, "cv": L["cv"], "threshold": L["limit"], "status": L["met"]}, {"cv": "cv_text"})
@@ -323,14 +327,14 @@ def _ratio_trend_spec(d: pd.DataFrame, title: str, years: list[int], floor: floa
     color, shape = status_scale(lang=lang)
     y_scale = alt.Scale(domain=[0, top], nice=False)
     base = alt.Chart(d).encode(x=alt.X("year:O", title=L["year"], sort=years, axis=alt.Axis(labelAngle=0)))
-    line = base.mark_line(color="#888").encode(y=alt.Y("pct:Q", title=L["pct"], scale=y_scale), detail="indicator:N")
+    line = base.mark_line(color="#888").encode(y=alt.Y("pct:Q", title=L["pct"], scale=y_scale), detail=alt.Detail("indicator:N"))
     pts = base.mark_point(size=60, filled=True).encode(
-        y="pct:Q", color=alt.Color("status:N", scale=color, title=L["met"]), shape=alt.Shape("status:N", scale=shape, title=L["met"]),
+        y=alt.Y("pct:Q"), color=alt.Color("status:N", scale=color, title=L["met"]), shape=alt.Shape("status:N", scale=shape, title=L["met"]),
         tooltip=[alt.Tooltip("year:O", title=L["year"]), alt.Tooltip("indicator:N", title=L["indicator"]),
                  alt.Tooltip("pct:Q", title=L["pct_tip"], format=".0f")])
     text = base.transform_filter(alt.datum.year == max(years)).mark_text(align="left", dx=6, fontSize=10).encode(
-        y="label_y:Q", text="indicator:N")
-    rules = alt.Chart(pd.DataFrame({"p": [100, floor * 100], "l": [f"{L['threshold']} 100%", f"{floor * 100:g}%"]})).mark_rule(strokeDash=[4, 3], color="#555").encode(y="p:Q")
+        y=alt.Y("label_y:Q"), text=alt.Text("indicator:N"))
+    rules = alt.Chart(pd.DataFrame({"p": [100, floor * 100], "l": [f"{L['threshold']} 100%", f"{floor * 100:g}%"]})).mark_rule(strokeDash=[4, 3], color="#555").encode(y=alt.Y("p:Q"))
     ch = (line + pts + text + rules).properties(width=LINES_WIDTH, height=TREND_HEIGHT, title=title)
     return _spec(ch)
 
@@ -349,12 +353,12 @@ def interval_chart(chart_id: str, df: pd.DataFrame, title: str, threshold: float
     shape = alt.Scale(domain=dom, range=["circle", "diamond", "cross"])
     years = sorted(d["year"].unique().tolist())
     base = alt.Chart(d).encode(x=alt.X("year:O", title=L["year"], sort=years, axis=alt.Axis(labelAngle=0)))
-    bars = base.mark_rule(strokeWidth=2).encode(y=alt.Y("low:Q", title=L["rate_pct"], scale=alt.Scale(zero=False)), y2="high:Q")
+    bars = base.mark_rule(strokeWidth=2).encode(y=alt.Y("low:Q", title=L["rate_pct"], scale=alt.Scale(zero=False)), y2=alt.Y2("high:Q"))
     pts = base.mark_point(size=80, filled=True).encode(
-        y="rate:Q", color=alt.Color("status:N", scale=color, title=L["verdict"]), shape=alt.Shape("status:N", scale=shape, title=L["verdict"]),
+        y=alt.Y("rate:Q"), color=alt.Color("status:N", scale=color, title=L["verdict"]), shape=alt.Shape("status:N", scale=shape, title=L["verdict"]),
         tooltip=[alt.Tooltip("year:O", title=L["year"]), alt.Tooltip("rate_text:N", title=L["rate"]),
                  alt.Tooltip("low:Q", title=L["low"], format=".1f"), alt.Tooltip("high:Q", title=L["high"], format=".1f")])
-    rule = alt.Chart(pd.DataFrame({"t": [threshold]})).mark_rule(strokeDash=[4, 3], color="#333").encode(y="t:Q")
+    rule = alt.Chart(pd.DataFrame({"t": [threshold]})).mark_rule(strokeDash=[4, 3], color="#333").encode(y=alt.Y("t:Q"))
     ch = (bars + pts + rule).properties(width=LINES_WIDTH, height=260, title=title)
     level = f"{confidence:.0%}"
     return Chart(chart_id, title, summary, _spec(ch), d,
