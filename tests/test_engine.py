@@ -9,7 +9,7 @@ from collections import defaultdict
 import pandas as pd
 import pytest
 
-from conftest import SAMPLE, set_row
+from conftest import SAMPLE, read_rows, set_row, write_rows
 from pipeline.compute import compute_tables
 from pipeline.indicators.balance import weighted_cv
 from pipeline.indicators.county import wilson
@@ -542,3 +542,269 @@ def test_each_profile_checks_every_school_by_its_own_threshold(t, rules, county,
         else:
             assert not mine["meets"].astype(bool).any(), mine[["school_id", "detail"]]
             assert word is None or mine["detail"].str.contains(word, regex=False).any()
+
+
+def _recompute_county(folder, outputs) -> dict:
+    """Every numeric G, B, Q and S item, the judged items and vetoes, each part's status and the whole verdict, for every
+    year and both profiles, written again from STANDARDS.md with exact fractions and none of the pipeline's code, from
+    the CSVs in FOLDER, and compared with OUTPUTS; the statuses compared, by item. The thresholds and parameters are
+    read from FOLDER's standards.csv. Missing data is never a pass: an item that lacks a figure is 无数据, a judged
+    item with no record 待评估, and a part with either cannot pass."""
+    from fractions import Fraction as F
+
+    _csv = lambda name: read_rows(folder / f"{name}.csv")          # noqa: E731
+
+    MET, NOT_MET, PENDING, NO_DATA, NA = "达标", "未达标", "待评估", "无数据", "不适用"
+    std = {(r["rule_id"], r["profile"], r["level"]): r for r in _csv("standards")}
+    by_year = lambda name, col="year": {int(r[col]): r for r in _csv(name)}        # noqa: E731
+    schools = {r["school_id"]: r for r in _csv("schools")}
+    levels = defaultdict(list)
+    for r in _csv("school_levels"):
+        levels[int(r["year"])].append(r)
+    finance = {(int(r["year"]), r["school_id"]): r for r in _csv("school_finance")}
+    base = {(int(r["year"]), r["level"], r["area_type"]): F(r["per_student_yuan"]) for r in _csv("funding_baselines")}
+    judged = {(int(r["year"]), r["item_id"]): r["status"] for r in _csv("judged_items")}
+    workforce, access, money = by_year("teacher_workforce"), by_year("access"), by_year("county_finance")
+    disabled, cohorts = by_year("disabled_children"), _csv("cohorts")
+    junior_years = int(_csv("county")[0]["junior_years"])
+    monitoring, survey = _csv("quality_monitoring"), _csv("satisfaction")
+    roman = {"Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4}
+
+    def th(rule, p, level="全部"):
+        return F(std[(rule, p, level)]["threshold"])
+
+    def meets(value, rule, p, level="全部"):
+        comparator = std[(rule, p, level)]["comparator"]
+        return {">=": value >= th(rule, p, level), "<=": value <= th(rule, p, level), "<": value < th(rule, p, level)}[comparator]
+
+    def pct(num, den):
+        return None if F(den) == 0 else F(num) * 100 / F(den)
+
+    def ratio_item(rule, p, num, den):
+        v = pct(num, den)
+        return (NO_DATA, None) if v is None else (MET if meets(v, rule, p) else NOT_MET, v)
+
+    def judged_item(y, item):
+        s = judged.get((y, item))
+        return PENDING if s is None else (MET if s == "达标" else NOT_MET)
+
+    def all_of(*conditions):
+        """An item of several conditions (True, False, or None where its figure cannot be computed): one surely unmet
+        fails it, whatever cannot be computed; else one that cannot be computed leaves it 无数据."""
+        return NOT_MET if False in conditions else NO_DATA if None in conditions else MET
+
+    def test(value, rule, p, level="全部"):
+        return None if value is None else meets(value, rule, p, level)
+
+    def per_school(results):
+        """(status, schools failing) of an item every school must meet: results maps a school to True, False or None."""
+        failing = sum(r is False for r in results.values())
+        return (NOT_MET if failing else NO_DATA if None in results.values() else MET), F(failing)
+
+    def compulsory(y):
+        students = defaultdict(int)
+        for r in levels[y]:
+            if r["level"] in ("小学", "初中"):
+                students[r["school_id"]] += int(r["students"])
+        return students
+
+    def items(y, p):
+        out, school = {}, {}
+        students = compulsory(y)
+        # G6: a village primary school or teaching point under the floor is funded as at least the floor
+        rate = base.get((y, "小学", "乡村"))
+        small = [s for s, n in students.items() if schools[s]["area_type"] == "乡村"
+                 and schools[s]["school_type"] in ("小学", "教学点") and n < th("G6", p)]
+        if rate is None:
+            out["G6"] = (NO_DATA, None)
+        else:
+            school["G6"] = {s: (F(finance[(y, s)]["public_funds_granted_yuan"]) / rate if (y, s) in finance else None) for s in small}
+            out["G6"] = per_school({s: None if v is None else meets(v, "G6", p) for s, v in school["G6"].items()})
+        # G7: public funds per student of each special school
+        special = defaultdict(int)
+        for r in levels[y]:
+            if schools[r["school_id"]]["school_type"] == "特殊教育学校":
+                special[r["school_id"]] += int(r["students"])
+        school["G7"] = {s: F(finance[(y, s)]["public_funds_granted_yuan"]) / n for s, n in special.items() if n and (y, s) in finance}
+        out["G7"] = (per_school({s: meets(v, "G7", p) for s, v in school["G7"].items()})[0], min(school["G7"].values())) \
+            if school["G7"] else (NO_DATA, None)
+        w = workforce.get(y)
+        if w is None:
+            out.update(G8=(NO_DATA, None), G9=(NO_DATA, None), G11=(NO_DATA, None))
+        else:
+            pay = F(w["teacher_avg_pay_yuan"]) / F(w["civil_servant_avg_pay_yuan"])
+            out["G8"] = (all_of(meets(pay, "G8", p), w["is_performance_pay_full"] == "true"), pay)
+            out["G9"] = ratio_item("G9", p, w["training_done"], w["training_due"])
+            share, key = pct(w["rotated"], w["rotation_eligible"]), pct(w["key_rotated"], w["rotated"])
+            out["G11"] = (all_of(test(share, "G11", p), test(key, "G11.key", p)), share)
+        compulsory_rows = [r for r in levels[y] if r["level"] != "高中"]
+        out["G12"] = ratio_item("G12", p, sum(int(r["certified_teachers"]) for r in compulsory_rows),
+                                sum(int(r["teachers"]) for r in compulsory_rows))
+        nearby = {}
+        for level in ("小学", "初中"):
+            rows = [r for r in levels[y] if r["level"] == level and schools[r["school_id"]]["area_type"] in ("城区", "镇区")
+                    and schools[r["school_id"]]["ownership"] == "公办" and schools[r["school_id"]]["is_boarding"] == "false"]
+            nearby[level] = pct(sum(int(r["entrants_nearby"]) for r in rows), sum(int(r["entrants"]) for r in rows))
+        values = [v for v in nearby.values() if v is not None]
+        out["G13"] = (all_of(*(test(v, "G13", p, level) for level, v in nearby.items())), min(values) if values else None)
+        a = access.get(y)
+        if a is None:
+            out.update(G14=(NO_DATA, None), G15=(NO_DATA, None))
+        else:
+            quota = pct(a["quota_allocated"], a["quota_total"])
+            rural_places, rural_graduates = pct(a["quota_allocated_rural"], a["quota_allocated"]), pct(a["junior_graduates_rural"], a["junior_graduates"])
+            leans = None if rural_places is None or rural_graduates is None else rural_places >= rural_graduates
+            out["G14"] = (all_of(test(quota, "G14", p), leans), quota)
+            migrants = pct(int(a["migrant_in_public"]) + int(a["migrant_in_purchased"]), a["migrant_eligible"])
+            care = judged_item(y, "G15b")
+            status = all_of(test(migrants, "G15", p), {MET: True, NOT_MET: False}.get(care))
+            out["G15"] = (PENDING if status == NO_DATA and migrants is not None else status, migrants)   # the care system not yet judged
+        now, before = money.get(y), money.get(y - 1)
+        if ("B1", p, "全部") not in std:
+            pass
+        elif now is None or before is None:
+            out["B1"] = (NO_DATA, None)
+        else:
+            rises = [F(now[c]) - F(before[c]) for c in ("edu_expenditure_yuan", "primary_per_student_yuan", "junior_per_student_yuan")]
+            out["B1"] = (MET if all(meets(d, "B1", p) for d in rises) else NOT_MET, min(rises))
+        # Q1: the retention of the cohort of the county's own junior years; a cohort length the county has not is 不适用
+        length = int(th("Q1.cohort_years", p))
+        cohort = [c for c in cohorts if int(c["graduation_year"]) == y and int(c["cohort_years"]) == length]
+        if length != junior_years:
+            out["Q1"] = (NA, None)
+        elif not cohort:
+            out["Q1"] = (NO_DATA, None)
+        else:
+            c = cohort[0]
+            out["Q1"] = ratio_item("Q1", p, int(c["graduates"]) - int(c["transferred_in"]) + int(c["transferred_out"]),
+                                   int(c["entrants"]) - int(c["deaths"]))
+        d = disabled.get(y)
+        out["Q2"] = (NO_DATA, None) if d is None else ratio_item(
+            "Q2", p, sum(int(d[c]) for c in ("in_regular_class", "in_special_class", "in_special_school", "home_taught")), d["children_of_age"])
+        # Q4: every school of the year spends at least the share of its public-funds budget on training
+        school["Q4"] = {}
+        for s in sorted(set(students) | {k for (yy, k) in finance if yy == y}):
+            f = finance.get((y, s))
+            school["Q4"][s] = None if f is None or not f["training_spend_yuan"] or not f["public_funds_budget_yuan"] \
+                else pct(F(f["training_spend_yuan"]), F(f["public_funds_budget_yuan"]))
+        out["Q4"] = per_school({s: None if v is None else meets(v, "Q4", p) for s, v in school["Q4"].items()})
+        # Q9: the latest national monitoring up to the year: every subject-grade at the level and under the difference rate
+        done = [m for m in monitoring if int(m["year"]) <= y]
+        if not done:
+            out["Q9"] = (NO_DATA, None)
+        else:
+            last = [m for m in done if int(m["year"]) == max(int(m["year"]) for m in done)]
+            ok = all(meets(roman[m["level_reached"]], "Q9", p) and meets(F(m["school_diff_rate"]), "Q9.diff", p) for m in last)
+            out["Q9"] = (MET if ok else NOT_MET, F(min(roman[m["level_reached"]] for m in last)))
+        # S1: the plain satisfaction rate of the year's valid questionnaires (the interval is context, not the verdict)
+        rows = [s for s in survey if int(s["year"]) == y]
+        responded, satisfied = sum(int(s["responded"]) for s in rows), sum(int(s["satisfied"]) for s in rows)
+        out["S1"] = (NO_DATA, None) if not responded else ratio_item("S1", p, satisfied, responded)
+        for item in ("G1", "G2", "G10", "Q3", "Q5", "Q6", "Q7", "Q8", "V1", "V2", "V3", "V4"):
+            out[item] = (judged_item(y, item), None)
+        return out, school
+
+    def combine(statuses):
+        statuses = [s for s in statuses if s != NA]
+        return NO_DATA if not statuses else NOT_MET if NOT_MET in statuses else PENDING if {PENDING, NO_DATA} & set(statuses) else MET
+
+    got = {(int(r.year), r.profile, r.item_id): (r.status, r.value) for r in outputs["county_items"].itertuples()}
+    checks = {(int(r.year), r.profile, r.item_id, r.school_id): r.value for r in outputs["school_checks"].itertuples()}
+    parts = {(int(r.year), r.profile, r.part): r.status for r in outputs["verdict"].itertuples()}
+    sv, bal = outputs["school_verdicts"], outputs["balance"]
+    years = sorted({int(r["year"]) for r in _csv("school_levels")})
+    compared, seen = 0, set()
+    for p in ("national", "county"):
+        for y in years:
+            mine, school = items(y, p)
+            ruled = {rule for (rule, pp, _) in std if pp == p and rule[0] in "GBQSV" and rule[1:].isdigit()}
+            assert ruled <= set(mine) | {"G3", "G4", "G5"}, ruled - set(mine)         # G3–G5: test_every_schools_g3_g4_g5_…
+            for item, (status, value) in mine.items():
+                if item not in ruled:                     # a rule of the other profile only (B1 is the county plan's)
+                    continue
+                theirs = got[(y, p, item)]
+                assert theirs[0] == status, (y, p, item, theirs, status)
+                if value is None:
+                    assert pd.isna(theirs[1]), (y, p, item, theirs)
+                else:
+                    assert theirs[1] == pytest.approx(float(value), rel=1e-12), (y, p, item, theirs, float(value))
+                seen.add(item)
+                compared += 1
+            for item, values in school.items():
+                for s, v in values.items() if item in ruled else ():
+                    assert (v is None and pd.isna(checks[(y, p, item, s)])) or checks[(y, p, item, s)] == pytest.approx(float(v), rel=1e-12)
+            # each part and the whole (STANDARDS.md §5): every unit and CV, every item; a failed S1 is a veto too
+            units = sv[(sv["year"] == y) & (sv["profile"] == p)]
+            cvs = bal[(bal["year"] == y) & (bal["profile"] == p)]
+            of_part = lambda prefix: [s for (yy, pp, i), (s, _) in got.items() if yy == y and pp == p and i[0] in prefix]    # noqa: E731
+            mine_parts = {
+                "资源配置": combine([MET if m else NOT_MET for m in units["meets"]]
+                                    + [PENDING if s == NO_DATA else s for s in cvs["status"]]),
+                "政府保障程度": combine(of_part("GB")), "教育质量": combine(of_part("Q")), "社会认可度": combine(of_part("S")),
+                "一票否决": combine(of_part("V") + [NOT_MET if s == NOT_MET else MET for s in of_part("S")])}
+            for part, status in mine_parts.items():
+                assert parts[(y, p, part)] == status, (y, p, part)
+            assert parts[(y, p, "总体")] == combine(list(mine_parts.values())), (y, p)
+    assert seen | {"G3", "G4", "G5"} == {i for (_, _, i) in got} and compared == len(got) - 3 * len({(y, p) for (y, p, _) in got})
+    return {key: status for key, (status, _) in got.items()}
+
+
+def test_every_county_item_and_every_verdict_recomputed_from_the_csvs(sample_outputs):
+    statuses = set(_recompute_county(SAMPLE, sample_outputs).values())
+    assert {"达标", "未达标", "待评估", "不适用"} <= statuses     # the sample has passes, failures, pending and not-applicable
+
+
+def test_the_recomputation_agrees_where_data_is_missing_or_a_second_condition_fails(tmp_path):
+    """The sample again, with what it never has: a quota not weighted towards rural schools (G14), the care system for
+    left-behind children judged not met or not yet judged (G15), figures that cannot be computed (no graduates, no migrant children, no
+    teacher due to rotate, no junior entrants, a school's public-funds budget of 0) beside a condition that fails, and
+    missing rows (a cohort, a year's survey, a year's spending, disabled children). (A missing funding row
+    or base rate is an error of validation, which no build gets past.)"""
+    import shutil
+
+    from pipeline.validate import validate
+
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE, data)
+
+    def change(name, keep=lambda r: True, **where_set):
+        rows = read_rows(data / f"{name}.csv")
+        for r in rows:
+            for where, values in where_set.items():
+                if all(r[k] == v for k, v in dict(kv.split("=") for kv in where.split("&")).items()):
+                    r.update(values)
+        write_rows(data / f"{name}.csv", [r for r in rows if keep(r)])
+
+    no_graduates = dict(junior_graduates="0", junior_graduates_rural="0")
+    no_migrants = dict(migrant_eligible="0", migrant_in_public="0", migrant_in_purchased="0")
+    change("access", **{"year=2024": dict(quota_allocated_rural="400"), "year=2025": no_graduates, "year=2021": no_graduates,
+                        "year=2022": no_migrants, "year=2023": no_migrants})
+    change("judged_items", keep=lambda r: (r["year"], r["item_id"]) != ("2025", "G15b"), **{"year=2023&item_id=G15b": dict(status="未达标")})
+    change("school_finance", **{"year=2024&school_id=2137032148": dict(public_funds_budget_yuan="0", training_spend_yuan="0")})
+    change("teacher_workforce", **{"year=2022": dict(rotated="0", key_rotated="0"),
+                                   "year=2023": dict(rotation_eligible="0", rotated="0", key_rotated="0")})
+    change("cohorts", keep=lambda r: (r["graduation_year"], r["cohort_years"]) != ("2024", "4"))
+    change("satisfaction", keep=lambda r: r["year"] != "2025")
+    change("county_finance", keep=lambda r: r["year"] != "2023")
+    change("disabled_children", keep=lambda r: r["year"] != "2022")
+    # no junior entrants in 2021 in the urban and town public day schools: G13's primary half alone decides it
+    day = {r["school_id"] for r in read_rows(data / "schools.csv") if r["area_type"] in ("城区", "镇区") and r["ownership"] == "公办"
+           and r["is_boarding"] == "false"}
+    levels = read_rows(data / "school_levels.csv")
+    for r in levels:
+        if r["year"] == "2021" and r["level"] == "初中" and r["school_id"] in day:
+            r.update(entrants="0", entrants_nearby="0")
+    write_rows(data / "school_levels.csv", levels)
+    v = validate(data)
+    assert v.valid, [f.message for f in v.report.errors][:3]
+    got = _recompute_county(data, compute_tables(v.tables))
+    both = lambda y, item: {got[(y, p, item)] for p in ("national", "county")}       # noqa: E731
+    # a second condition that fails, or is not yet judged
+    assert both(2024, "G14") == {"未达标"} and both(2023, "G15") == {"未达标"} and both(2025, "G15") == {"待评估"}
+    # one condition surely unmet fails the item though another cannot be computed; else it is 无数据
+    assert both(2022, "G11") == {"未达标"} and both(2023, "G11") == {"无数据"}
+    assert got[(2021, "county", "G14")] == "未达标" and got[(2021, "national", "G14")] == "无数据" and both(2025, "G14") == {"无数据"}
+    assert both(2022, "G15") == {"无数据"} and both(2021, "G13") == {"未达标"}
+    assert both(2025, "S1") == both(2022, "Q2") == {"无数据"}
+    assert both(2024, "Q4") == {"无数据"}
+    assert got[(2023, "county", "B1")] == got[(2024, "county", "B1")] == got[(2024, "county", "Q1")] == "无数据"

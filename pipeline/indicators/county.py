@@ -63,6 +63,12 @@ def _req(rules: list[Rule]) -> str:
     return "；".join(one(r) for r in rules)
 
 
+def _all_of(*oks: bool | None) -> str:
+    """The status of an item of several conditions: 未达标 as soon as one of them is surely not met (what cannot be
+    computed cannot save it), else 无数据 when one cannot be computed, else 达标: as _per_school and the parts do."""
+    return NOT_MET if any(ok is not None and not ok for ok in oks) else (NO_DATA if any(ok is None for ok in oks) else MET)
+
+
 def _row_of(df: pd.DataFrame, year: int, col: str = "year") -> pd.Series | None:
     r = df[df[col] == year]
     return None if r.empty else r.iloc[0]
@@ -290,7 +296,7 @@ def g8(ctx: _Ctx, y: int, p: str) -> Item:
              f"{_fmt(ratio, 3, vs=rule.threshold)}；绩效工资总量{'已' if full else '未'}足额核定",
              f"teachers' average pay {_fmt(r['teacher_avg_pay_yuan'])} yuan ÷ civil servants' {_fmt(r['civil_servant_avg_pay_yuan'])} yuan = "
              f"{_fmt(ratio, 3, vs=rule.threshold)}; the performance-pay total {'is' if full else 'is not'} fully set")
-    return Item(NO_DATA if ok is None else (MET if ok and full else NOT_MET), ratio, ev)
+    return Item(_all_of(ok, full), ratio, ev)
 
 
 def _ratio_item(ctx, y, p, item, table, num, den, what: Say) -> Item:
@@ -321,9 +327,7 @@ def g11(ctx: _Ctx, y: int, p: str) -> Item:
              f"（要求 ≥ {_fmt(need)}%）；其中骨干教师 {_fmt(r['key_rotated'])} 人，占 {_fmt(key, vs=need_key)}%（要求 ≥ {_fmt(need_key)}%）",
              f"rotated {_fmt(r['rotated'])} ÷ eligible {_fmt(r['rotation_eligible'])} = {_fmt(share, vs=need)}% (≥ {_fmt(need)}% required); "
              f"of them {_fmt(r['key_rotated'])} key teachers, {_fmt(key, vs=need_key)}% (≥ {_fmt(need_key)}% required)")
-    if a is None or b is None:
-        return Item(NO_DATA, share, ev)
-    return Item(MET if a and b else NOT_MET, share, ev)
+    return Item(_all_of(a, b), share, ev)
 
 
 def g12(ctx: _Ctx, y: int, p: str) -> Item:
@@ -353,9 +357,7 @@ def g13(ctx: _Ctx, y: int, p: str) -> Item:
         figures = f"{_fmt(g['entrants_nearby'].sum())}/{_fmt(g['entrants'].sum())} = {_fmt(v, vs=rule.threshold)}%"
         parts.append(Say(f"{level} {figures}（要求 ≥ {_fmt(rule.threshold)}%）", f"{term(level)} {figures} (≥ {_fmt(rule.threshold)}% required)"))
     ev = Say("城区和镇区公办非寄宿制学校就近划片入学：", "entrants to urban and town public day schools admitted in their catchment: ") + join(_SEMI, parts)
-    if any(o is None for o in oks):
-        return Item(NO_DATA, worst, ev)
-    return Item(MET if all(oks) else NOT_MET, worst, ev)
+    return Item(_all_of(*oks), worst, ev)
 
 
 def g14(ctx: _Ctx, y: int, p: str) -> Item:
@@ -369,13 +371,11 @@ def g14(ctx: _Ctx, y: int, p: str) -> Item:
     ok = rule.meets(v)
     lean = None if rural_alloc is None or rural_grads is None else exact.compare(rural_alloc, ">=", rural_grads.exact)
     ev = Say(f"分配名额 {_fmt(r['quota_allocated'])} ÷ 招生计划 {_fmt(r['quota_total'])} = {_fmt(v, vs=rule.threshold)}%；"
-             f"农村初中获得名额占 {_fmt(rural_alloc, vs=rural_grads)}%，农村毕业生占 {_fmt(rural_grads)}%（{'向农村倾斜' if lean else '未向农村倾斜'}）",
+             f"农村初中获得名额占 {_fmt(rural_alloc, vs=rural_grads)}%，农村毕业生占 {_fmt(rural_grads)}%（{'无法判断是否向农村倾斜' if lean is None else '向农村倾斜' if lean else '未向农村倾斜'}）",
              f"places allocated {_fmt(r['quota_allocated'])} ÷ enrolment plan {_fmt(r['quota_total'])} = {_fmt(v, vs=rule.threshold)}%; "
              f"rural junior secondary schools got {_fmt(rural_alloc, vs=rural_grads)}% of the places and have {_fmt(rural_grads)}% of the graduates "
-             f"({'weighted towards rural schools' if lean else 'not weighted towards rural schools'})")
-    if ok is None or lean is None:
-        return Item(NO_DATA, v, ev)
-    return Item(MET if ok and lean else NOT_MET, v, ev)
+             f"({'cannot tell whether weighted towards rural schools' if lean is None else 'weighted towards rural schools' if lean else 'not weighted towards rural schools'})")
+    return Item(_all_of(ok, lean), v, ev)
 
 
 def g15(ctx: _Ctx, y: int, p: str) -> Item:
@@ -391,9 +391,9 @@ def g15(ctx: _Ctx, y: int, p: str) -> Item:
              f"留守儿童关爱体系：{care.status}。",
              f"migrant children in public schools and in private schools with government-bought places {_fmt(num)} ÷ eligible "
              f"{_fmt(r['migrant_eligible'])} = {_fmt(v, vs=rule.threshold)}%; care system for left-behind children: {term(care.status)}. ") + care.evidence
-    if ok is None:
-        return Item(NO_DATA, v, ev)
-    status = NOT_MET if (not ok or care.status == NOT_MET) else (PENDING if care.status != MET else MET)
+    status = _all_of(ok, {MET: True, NOT_MET: False}.get(care.status))
+    if status == NO_DATA and ok is not None:        # the rate is met, the care system not yet judged
+        status = PENDING
     return Item(status, v, ev, care.evidence_url)
 
 
