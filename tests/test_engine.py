@@ -611,15 +611,12 @@ def _recompute_county(folder, outputs) -> dict:
     def items(y, p):
         out, school = {}, {}
         students = compulsory(y)
-        # G6: a village primary school or teaching point under the floor is funded as at least the floor
-        rate = base.get((y, "小学", "乡村"))
-        small = [s for s, n in students.items() if schools[s]["area_type"] == "乡村"
-                 and schools[s]["school_type"] in ("小学", "教学点") and n < th("G6", p)]
-        if rate is None:
-            out["G6"] = (NO_DATA, None)
-        else:
-            school["G6"] = {s: (F(finance[(y, s)]["public_funds_granted_yuan"]) / rate if (y, s) in finance else None) for s in small}
-            out["G6"] = per_school({s: None if v is None else meets(v, "G6", p) for s, v in school["G6"].items()})
+        # G6: a village primary school (乡村 小学) or a teaching point (anywhere) under the floor is granted at least the
+        # floor's students at its area's primary base rate
+        small = [s for s, n in students.items() if n < th("G6", p) and (schools[s]["school_type"] == "教学点" or
+                 (schools[s]["school_type"] == "小学" and schools[s]["area_type"] == "乡村"))]
+        school["G6"] = {s: F(finance[(y, s)]["public_funds_granted_yuan"]) / base[(y, "小学", schools[s]["area_type"])] for s in small}
+        out["G6"] = per_school({s: meets(v, "G6", p) for s, v in school["G6"].items()})
         # G7: public funds per student of each special school
         special = defaultdict(int)
         for r in levels[y]:
@@ -787,6 +784,8 @@ def test_the_recomputation_agrees_where_data_is_missing_or_a_second_condition_fa
     change("satisfaction", keep=lambda r: r["year"] != "2025")
     change("county_finance", keep=lambda r: r["year"] != "2023")
     change("disabled_children", keep=lambda r: r["year"] != "2022")
+    change("schools", **{"school_id=2137032149": dict(area_type="镇区")})        # a teaching point in a town: G6 still checks it
+    change("funding_baselines", **{"year=2024&level=小学&area_type=镇区": dict(per_student_yuan="900")})
     # no junior entrants in 2021 in the urban and town public day schools: G13's primary half alone decides it
     day = {r["school_id"] for r in read_rows(data / "schools.csv") if r["area_type"] in ("城区", "镇区") and r["ownership"] == "公办"
            and r["is_boarding"] == "false"}

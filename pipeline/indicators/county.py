@@ -235,23 +235,28 @@ def g5(ctx: _Ctx, y: int, p: str) -> Item:
 
 
 def g6(ctx: _Ctx, y: int, p: str) -> Item:
+    """Every village primary school (乡村 小学) and every teaching point (教学点, wherever it is) with fewer students
+    than the floor is granted public funds of at least the floor's students at its area's primary base rate."""
     rule = ctx.rules.need("G6", p)
     floor = rule.threshold
     base = ctx.t["funding_baselines"]
-    rate_row = base[(base["year"] == y) & (base["level"] == "小学") & (base["area_type"] == "乡村")]
-    if rate_row.empty:
-        return Item(NO_DATA, evidence=Say(f"缺少 {y} 年乡村小学生均公用经费基准定额。",
-                                          f"The {y} base rate of public funds per rural primary student is missing."))
-    rate = float(rate_row["per_student_yuan"].iloc[0])
+    base = base[(base["year"] == y) & (base["level"] == "小学")]
+    rates = dict(zip(base["area_type"].astype(object), base["per_student_yuan"]))
     fin = ctx.t["school_finance"]
     granted_of = dict(zip(fin.loc[fin["year"] == y, "school_id"].astype(object), fin.loc[fin["year"] == y, "public_funds_granted_yuan"]))
     picked = [(sid, n) for sid, n in zip(*_sum_by_school(ctx, y))
-              if ctx.areas[sid] == "乡村" and ctx.types[sid] in ("小学", "教学点") and n < floor and sid in granted_of]
+              if (ctx.types[sid] == "教学点" or (ctx.types[sid] == "小学" and ctx.areas[sid] == "乡村")) and n < floor]
     sids, values, details = [], [], []
     for sid, n in picked:
-        granted = float(granted_of[sid])
-        funded_as = exact.ratio(granted, rate)
+        area = ctx.areas[sid]
         sids.append(sid)
+        if sid not in granted_of or area not in rates:      # never dropped: the item cannot pass without it
+            values.append(None)
+            details.append(Say(f"无数据：缺少该校 {y} 年拨付的公用经费或{area}小学的生均公用经费基准定额",
+                               f"no data: this school's {y} public funds granted, or the {term(area)} primary base rate, is missing"))
+            continue
+        granted, rate = float(granted_of[sid]), float(rates[area])
+        funded_as = exact.ratio(granted, rate)
         values.append(funded_as)
         details.append(Say(f"在校生 {n} 人，拨付公用经费 {_fmt(granted)} 元 ÷ 定额 {_fmt(rate)} 元 = 按 {_fmt(funded_as, vs=floor)} 人核定（应不少于 {_fmt(floor)} 人）",
                            f"{n} students; public funds granted {_fmt(granted)} yuan ÷ base rate {_fmt(rate)} yuan = funded as "
