@@ -230,6 +230,28 @@ def test_g6_floor_by_hand(t):
     assert _item(out_of(t), "G6", 2025, "county")["status"] == "达标"
 
 
+def test_a_small_or_special_school_without_its_funding_is_no_data_not_left_out(t):
+    # validation refuses a school year without its school_finance row; the engine, given one, never drops the school
+    fin = t["school_finance"]
+    t["school_finance"] = fin[~((fin["year"] == 2025) & fin["school_id"].isin(["2137032148", "2137032111"]))]
+    out = out_of(t)
+    for item, sid in (("G6", "2137032148"), ("G7", "2137032111")):
+        assert _item(out, item, 2025, "national")["status"] == "无数据", item
+        c = out["school_checks"].query("year == 2025 and profile == 'national' and item_id == @item and school_id == @sid").iloc[0]
+        assert pd.isna(c["value"]) and pd.isna(c["meets"]) and c["detail"].startswith("无数据"), item
+        assert _item(out, item, 2024, "national")["status"] == "达标", item
+
+
+def test_a_teaching_point_in_a_town_is_checked_at_its_areas_rate(t):
+    sid = "2137032148"
+    t["schools"].loc[t["schools"]["school_id"] == sid, "area_type"] = "镇区"
+    rate = 1000.0
+    set_row(t["funding_baselines"], dict(year=2025, level="小学", area_type="镇区"), per_student_yuan=rate)
+    set_row(t["school_finance"], dict(year=2025, school_id=sid), public_funds_granted_yuan=rate * 99)
+    c = out_of(t)["school_checks"].query("year == 2025 and profile == 'national' and item_id == 'G6' and school_id == @sid").iloc[0]
+    assert c["value"] == 99 and not c["meets"]          # funded as 99 students at the town rate, under the national 100
+
+
 def test_g3_rooms_per_twelve_classes(t):
     sid = "2137032101"
     classes = int(t["school_levels"].query("year == 2025 and school_id == @sid")["classes"].iloc[0])

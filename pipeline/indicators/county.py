@@ -272,17 +272,22 @@ def g7(ctx: _Ctx, y: int, p: str) -> Item:
     sids, values, details = [], [], []
     for sid, g in lv.groupby("school_id", sort=True):
         n = int(g["students"].sum())
-        if not n or sid not in fin.index:
+        if not n:
+            continue
+        sids.append(sid)
+        if sid not in fin.index:                # never dropped: the item cannot pass without it
+            values.append(None)
+            details.append(Say(f"无数据：school_finance.csv 中没有该校 {y} 年的经费记录", f"no data: school_finance.csv has no {y} row for this school"))
             continue
         per = exact.ratio(float(fin.at[sid, "public_funds_granted_yuan"]), n)
-        sids.append(sid)
         values.append(per)
         details.append(Say(f"生均公用经费 {_fmt(per, vs=rule.threshold)} 元（{n} 名学生）",
                            f"public funds {_fmt(per, vs=rule.threshold)} yuan per student ({n} students)"))
     if not sids:
         return Item(NO_DATA, evidence=Say("当年没有特殊教育学校的经费与学生数据。", "No special school's funding and student figures this year."))
     it = _per_school(_checks(ctx, y, p, "G7", sids, values, rule.threshold, [rule.meets(v) for v in values], details))
-    it.value = min(values)
+    known = [v for v in values if v is not None]
+    it.value = min(known) if known else None
     return it
 
 
