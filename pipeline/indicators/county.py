@@ -69,6 +69,10 @@ def _all_of(*oks: bool | None) -> str:
     return NOT_MET if any(ok is not None and not ok for ok in oks) else (NO_DATA if any(ok is None for ok in oks) else MET)
 
 
+def _no_finance_row(y: int) -> Say:
+    return Say(f"无数据：school_finance.csv 中没有该校 {y} 年的经费记录", f"no data: school_finance.csv has no {y} row for this school")
+
+
 def _row_of(df: pd.DataFrame, year: int, col: str = "year") -> pd.Series | None:
     r = df[df[col] == year]
     return None if r.empty else r.iloc[0]
@@ -277,7 +281,7 @@ def g7(ctx: _Ctx, y: int, p: str) -> Item:
         sids.append(sid)
         if sid not in fin.index:                # never dropped: the item cannot pass without it
             values.append(None)
-            details.append(Say(f"无数据：school_finance.csv 中没有该校 {y} 年的经费记录", f"no data: school_finance.csv has no {y} row for this school"))
+            details.append(_no_finance_row(y))
             continue
         per = exact.ratio(float(fin.at[sid, "public_funds_granted_yuan"]), n)
         values.append(per)
@@ -482,7 +486,7 @@ def q4(ctx: _Ctx, y: int, p: str) -> Item:
             values.append(v)
             meets.append(rule.meets(v))
             if sid not in rows:
-                details.append(Say(f"无数据：school_finance.csv 中没有该校 {y} 年的经费记录", f"no data: school_finance.csv has no {y} row for this school"))
+                details.append(_no_finance_row(y))
             elif v is None:
                 b, s_ = (_fmt(budget) if not pd.isna(budget) else None), (_fmt(spend) if not pd.isna(spend) else None)
                 details.append(Say(f"无数据：公用经费预算为 {b or '空'}、教师培训经费为 {s_ or '空'}，无法计算比例",
