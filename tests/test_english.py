@@ -281,6 +281,26 @@ def test_english_school_and_town_pages_and_the_home_page_give_names_in_pinyin(bu
         assert re.search("[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]", py.group(1)), page        # with tone marks
 
 
+def test_every_school_an_english_page_names_is_followed_by_its_pinyin_and_no_chinese_page_is(built_site):
+    """A school named on an English page (a verdict's reasons, an item's evidence, a table, a list) is a link followed by
+    the pinyin its own page gives (after a line break in a table cell); a Chinese page shows the name alone."""
+    _, site = built_site
+    own = {}
+    followed = pages = 0
+    for page in _english_pages(site):
+        art = _article(page)
+        links = re.findall(r'<a href="(?:\.\./)*schools/(\d+)/">.*?</a>((?: |<br>)<span class="jh-pinyin" lang="zh-Latn-pinyin">(.*?)</span>)?', art)
+        for sid, after, spelled in links:
+            if sid not in own:
+                own[sid] = re.search(r'<p class="jh-pinyin" lang="zh-Latn-pinyin">(.*?)</p>', _article(site / "en" / "schools" / sid / "index.html")).group(1)
+            assert after and html.unescape(spelled) == html.unescape(own[sid]), (page, sid, spelled)
+            followed += 1
+        pages += bool(links)
+    assert followed > 100 and pages > 10
+    for page in ("index.html", "government/index.html", "resources/R5/index.html", "ledger/index.html"):
+        assert 'class="jh-pinyin"' not in _article(site / page), page
+
+
 def test_every_release_has_an_english_archive_page_linking_the_same_files(built_site):
     _, site = built_site
     archived = sorted(p.parent.name for p in (site / "releases").glob("*/index.html"))

@@ -161,7 +161,7 @@ class Site:
                                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                                finalize=(lambda v: md(_marked(v, "en"))) if lang == "en" else md)
         self.env.filters.update(md=md, num=num, join=_join, term=lambda s: _marked(term(s, lang), lang), capfirst=_capfirst,
-                                pinyin=self._pinyin, confidence=lambda s: confidence(s, lang),
+                                pinyin=self._pinyin, spelled=self.spelled, confidence=lambda s: confidence(s, lang),
                                 phrase=lambda s: _marked(phrase(s, lang), lang), terms=lambda s: _marked(terms(s, lang), lang))
         self.P = params(state.tables["standards"])
         en = lang == "en"
@@ -179,6 +179,14 @@ class Site:
         if name not in self._spelled:
             self._spelled[name] = pinyin(name, self._places)
         return self._spelled[name]
+
+    def spelled(self, name, br: bool = False) -> Markup:
+        """On an English page, a school's name in a sentence, a list or a table is followed by its pinyin (after a line
+        break in a table cell: `br`), so a reader of English can say it; nothing on a Chinese page."""
+        if self.lang != "en" or not isinstance(name, str) or not name:
+            return Markup("")
+        return Markup('{}<span class="jh-pinyin" lang="zh-Latn-pinyin">{}</span>').format(Markup("<br>") if br else " ",
+                                                                                       md(self._pinyin(name)))
 
     @functools.cached_property
     def _places(self) -> tuple[str, ...]:
@@ -232,7 +240,7 @@ class Site:
     def linked(self, text, prefix: str):
         """A sentence the tool wrote (a verdict's reasons, an item's evidence) as the page shows it, each school and item
         it names a link to its page, so a reader goes from "未达标：某某小学" or "G4 学校规模：未达标" to the figures in one
-        step."""
+        step; on an English page a school's name is followed by its pinyin."""
         pattern, target = self._linkable
         if not isinstance(text, str) or not text or pattern is None or isinstance(text, Markup):
             return text
@@ -242,6 +250,8 @@ class Site:
             kind, to = target[m.group()]               # an item as item() shows it (an English name with its capital)
             out += [piece(text[at:m.start()]), self.item(to, prefix) if kind == "item" else
                     Markup('<a href="{}">{}</a>').format(prefix + to, piece(m.group()))]
+            if to.startswith("schools/"):
+                out.append(self.spelled(m.group()))
             at = m.end()
         return Markup("").join([*out, piece(text[at:])]) if out else text
 
