@@ -72,6 +72,7 @@ def test_two_builds_are_byte_identical(tmp_path, built_minimal):
                        capture_output=True, text=True, env=env)
     assert r.returncode == 0, r.stderr
     assert len(list((seed / "svg").glob("*.svg"))) > 10          # its charts were rendered here, not reused
+    assert len(list((seed / "jinja").iterdir())) > 40             # and its templates compiled here
     for sub in ("data", "site"):
         a, b = tree_hash(built_minimal[0] / sub), tree_hash(tmp_path / "cold" / sub)
         assert a == b, sorted(k for k in a if a.get(k) != b.get(k))[:5]

@@ -548,6 +548,39 @@ def test_a_cached_workbook_follows_the_tables_field_descriptions(tmp_path, monke
     assert len(list(tmp_path.iterdir())) > 2          # both were made through the cache
 
 
+def test_a_compiled_template_is_reused_only_for_the_same_text_and_options(tmp_path):
+    """The build cache keeps each template compiled (pipeline/site/compiled.py): a later build, made in another
+    staging folder, reuses it; a changed template or a changed option is compiled anew, never served stale."""
+    import jinja2
+
+    from pipeline.site import compiled
+
+    class Counted(jinja2.Environment):
+        made = 0
+
+        def compile(self, *a, **k):
+            Counted.made += 1
+            return super().compile(*a, **k)
+
+    def render(folder, text, **options):
+        (folder / "page.md.j2").parent.mkdir(parents=True, exist_ok=True)
+        (folder / "page.md.j2").write_text(text, encoding="utf-8")
+        env = compiled.attach(Counted(loader=jinja2.FileSystemLoader(folder), autoescape=True, **options), tmp_path / "cache")
+        return env.get_template("page.md.j2").render(name="<b>")
+
+    def fresh(text, **options):            # the same template compiled by Jinja itself, with no cache
+        return jinja2.Environment(autoescape=True, **options).from_string(text).render(name="<b>")
+
+    text = "{% if name %}\n  名称：{{ name }}\n{% endif %}\n"
+    first = render(tmp_path / "staging-1", text)
+    assert Counted.made == 1 and first == fresh(text) == "\n  名称：&lt;b&gt;\n"
+    assert render(tmp_path / "staging-2", text) == first and Counted.made == 1       # another folder: reused
+    assert render(tmp_path / "staging-3", text + "完") == fresh(text + "完") != first and Counted.made == 2   # new text
+    trimmed = render(tmp_path / "staging-4", text, trim_blocks=True, lstrip_blocks=True)    # new options
+    assert trimmed == fresh(text, trim_blocks=True, lstrip_blocks=True) != first and Counted.made == 3
+    assert len(list((tmp_path / "cache").iterdir())) == 3
+
+
 def test_milestones_show_their_own_status_and_whether_their_date_has_passed(built_site, sample_validated):
     """The milestones, on the home page and the tasks page, say 未开始 / 进行中 / 已完成 (a milestone is not a standard,
     so never 达标); one not done by the release date of the data (not the wall clock) is marked as past its date."""

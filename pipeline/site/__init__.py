@@ -145,7 +145,7 @@ def build(v, out: Path, config_file: Path | None = None, force: bool = False, en
         checkpoint("archive")
         project.write(state, staging / "source", config_file)
         checkpoint("generator")
-        site = project.generate(staging / "source", engine, state.meta["commit_time"])
+        site = project.generate(staging / "source", engine, state.meta["commit_time"], cache_of(out))
         os.replace(site, staging / "site")
         _swap(staging / "data", out / "data")
         _swap(staging / "source", out / "source")

@@ -26,7 +26,7 @@ from ..indicators.resources import GAP_UNIT, INDICATORS, LEVELS, SHORT, SHORT_EN
 from ..indicators.ledger import CLOSABLE, DONE_TOO_EARLY, NO_LEDGER, ON_TRACK, OVERDUE, as_of
 from ..indicators.rules import CONFIDENCE_ZH, PROFILE_ZH
 from ..schemas import TABLES, load
-from . import charts, downloads
+from . import charts, compiled, downloads
 from .context import SiteState
 from ..i18n import CJK, glossary, mark_chinese, phrase, term, terms, use_translations
 from ..i18n.pinyin import pinyin, spell_all
@@ -160,6 +160,7 @@ class Site:
         self.env = Environment(loader=FileSystemLoader(TEMPLATES / "en" if lang == "en" else TEMPLATES), autoescape=True, undefined=StrictUndefined,
                                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                                finalize=(lambda v: md(_marked(v, "en"))) if lang == "en" else md)
+        compiled.attach(self.env, compiled.folder_of(state.cache_dir.parent if state.cache_dir is not None else None))
         self.env.filters.update(md=md, num=num, join=_join, term=lambda s: _marked(term(s, lang), lang), capfirst=_capfirst,
                                 pinyin=self._pinyin, spelled=self.spelled, confidence=lambda s: confidence(s, lang),
                                 phrase=lambda s: _marked(phrase(s, lang), lang), terms=lambda s: _marked(terms(s, lang), lang))
