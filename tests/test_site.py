@@ -186,6 +186,23 @@ def test_school_page_shows_gaps(built_site):
     assert "未达标" in html and "体育场地缺" in html and "平方米" in html
 
 
+@pytest.mark.parametrize("edition", ["", "en/"])
+def test_a_schools_shortfall_in_words_is_the_figure_its_table_gives(built_site, edition):
+    """The sentence under a school's verdict names each shortfall with the figure of its table's 缺口 column, not a
+    rounder one (3,510.20 m², not 3,510)."""
+    _, site = built_site
+    label = "Gap" if edition else "缺口"
+    said = 0
+    for page in (site / edition / "schools").glob("*/index.html"):
+        text = page.read_text(encoding="utf-8")
+        cells = {html.unescape(c).split()[0] for c in re.findall(rf'data-label="{label}">([^<]+)</td>', text)}
+        for sentence in re.findall(r"<strong>(?:缺口|Gaps)</strong>[:：]\s*(.+?)</p>", text):
+            for figure in re.findall(r"\d[\d,]*(?:\.\d+)?", html.unescape(re.sub(r"<[^>]+>", "", sentence))):
+                said += 1
+                assert figure in cells, (page, figure, sorted(cells))
+    assert said > 0
+
+
 def test_downloads(built_site):
     _, site = built_site
     d = site / "downloads"

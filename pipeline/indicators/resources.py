@@ -29,7 +29,7 @@ SHORT_EN = {"R1": "Highly qualified teachers", "R2": "Key teachers", "R3": "PE a
 LEVELS = ("小学", "初中")
 # how a gap is counted: whole teachers and rooms are rounded up; areas and money are not
 GAP_UNIT = {"R1": "名教师", "R2": "名骨干教师", "R3": "名体育艺术教师", "R4": "平方米", "R5": "平方米", "R6": "元", "R7": "间"}
-_WHOLE = {"R1", "R2", "R3", "R7"}
+WHOLE_GAPS = {"R1", "R2", "R3", "R7"}
 _COUNT_COL = {"R1": "teachers_above_degree", "R2": "key_teachers", "R3": "pe_arts_teachers"}
 
 
@@ -156,7 +156,7 @@ def gap(indicator: str, value: float, threshold: float, students: int) -> float:
     """What is missing, in the indicator's natural unit (0 when met)."""
     if value >= threshold:
         return 0.0
-    if indicator in ("R1", "R2", "R3", "R7"):
+    if indicator in WHOLE_GAPS:
         missing = (threshold - value) * students / 100
         return float(math.ceil(missing - 1e-9))
     return (threshold - value) * students
@@ -190,7 +190,7 @@ def _gaps(ind: pd.Series, value: pd.Series, threshold: pd.Series, students: pd.S
     """gap() for whole columns (tests check that both agree on every row)."""
     deficit = (threshold - value) * students
     whole = np.ceil(deficit / 100 - 1e-9)
-    g = np.where(ind.isin(list(_WHOLE)), whole, deficit)
+    g = np.where(ind.isin(list(WHOLE_GAPS)), whole, deficit)
     return pd.Series(np.where(met, 0.0, g), index=value.index, dtype=float)
 
 

@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 
 from .. import inert
 from ..indicators import exact
-from ..indicators.resources import GAP_UNIT, INDICATORS, LEVELS, SHORT, SHORT_EN
+from ..indicators.resources import GAP_UNIT, INDICATORS, LEVELS, SHORT, SHORT_EN, WHOLE_GAPS
 from ..indicators.ledger import CLOSABLE, DONE_TOO_EARLY, NO_LEDGER, ON_TRACK, OVERDUE, as_of
 from ..indicators.rules import CONFIDENCE_ZH, PROFILE_ZH
 from ..schemas import TABLES, load
@@ -100,20 +100,28 @@ def num(x, digits: int = 2, vs=None) -> str:
 _GAP_UNIT_EN = {"R1": "teachers", "R2": "key teachers", "R3": "PE and arts teachers", "R7": "multimedia classrooms"}
 
 
+def gap_figure(ind: str, gap) -> str:
+    """A school's shortfall on indicator IND as a figure: whole teachers and rooms as whole numbers, areas and money to
+    the cent or square metre's hundredth, never rounded down to nothing."""
+    if gap is None or (isinstance(gap, float) and math.isnan(gap)):
+        return "—"
+    return f"{int(gap):,}" if ind in WHOLE_GAPS else num(gap, vs=0)
+
+
 def gap_text(ind: str, gap: float, lang: str = "zh") -> str:
+    """A school's shortfall on one indicator in words, with the same figure as its table's 缺口 column."""
     if lang == "en":
         if ind in _GAP_UNIT_EN:
-            return f"short of {int(gap)} {_GAP_UNIT_EN[ind]}"
+            return f"short of {gap_figure(ind, gap)} {_GAP_UNIT_EN[ind]}"
         if ind == "R6":
-            return f"short of {exact.shown(gap / 10000, 0, 1)} × 10,000 yuan of equipment"
-        return f"short of {exact.shown(gap, 0, 0)} m² of {'teaching floor area' if ind == 'R4' else 'sports grounds'}"
-    unit = GAP_UNIT[ind]
-    if ind in ("R1", "R2", "R3", "R7"):
-        return f"缺 {int(gap)} {unit}"
+            return f"short of {gap_figure(ind, gap)} yuan of equipment"
+        return f"short of {gap_figure(ind, gap)} m² of {'teaching floor area' if ind == 'R4' else 'sports grounds'}"
+    if ind in WHOLE_GAPS:
+        return f"缺 {gap_figure(ind, gap)} {GAP_UNIT[ind]}"
     if ind == "R6":
-        return f"设备值缺 {exact.shown(gap / 10000, 0, 1)} 万元"
+        return f"设备值缺 {gap_figure(ind, gap)} 元"
     what = "教学及辅助用房" if ind == "R4" else "体育场地"
-    return f"{what}缺 {exact.shown(gap, 0, 0)} 平方米"
+    return f"{what}缺 {gap_figure(ind, gap)} 平方米"
 
 
 def params(standards: pd.DataFrame, profile: str = "national") -> dict:
@@ -167,7 +175,7 @@ class Site:
         self.P = params(state.tables["standards"])
         en = lang == "en"
         self.short, self.unit = (SHORT_EN, _UNIT_EN) if en else (SHORT, _UNIT)
-        self.env.globals.update(badge=lambda s: badge(s, lang), ledger_badge=lambda c, s: ledger_badge(c, s, lang),
+        self.env.globals.update(badge=lambda s: badge(s, lang), gap=gap_figure, ledger_badge=lambda c, s: ledger_badge(c, s, lang),
                                 milestone_badge=lambda m: milestone_badge(m, self.today, lang), num=num, P=self.P,
                                 SHORT=self.short, UNIT=self.unit, PROFILE_ZH={k: term(v, lang) for k, v in PROFILE_ZH.items()})
 
