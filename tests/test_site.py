@@ -771,3 +771,29 @@ def test_a_name_two_schools_share_is_left_unlinked_and_the_longest_name_is_taken
     assert str(site.linked("小学 R5 差异系数 0.523（上限 0.50）", "")) == '小学 <a href="resources/R5/">R5 差异系数</a> 0.523（上限 0.50）'
     en = Site(state, NoJobs(), lang="en")
     assert str(en.linked("primary R5 CV 0.523 (limit 0.50)", "../")) == 'primary <a href="../resources/R5/">R5 CV</a>' + str(md(" 0.523 (limit 0.50)"))
+
+
+def test_an_items_requirement_names_every_further_condition_its_verdict_checks(built_site, sample_validated, sample_outputs):
+    """G4's requirement is not just ≤ 2,000 when a through-train school may have 2,500; G11's not just ≥ 10% when the key
+    teachers' share must also reach 20%: each item's requirement names every further condition of standards.csv (its
+    dotted rules that compare, its lettered sub-items), in both editions; the English one in English."""
+    std = sample_validated.tables["standards"]
+    ci = sample_outputs["county_items"]
+    seen = 0
+    for r in ci.drop_duplicates(["profile", "item_id"]).itertuples():
+        further = std[(std["profile"] == r.profile) & (std["rule_id"].str.fullmatch(re.escape(r.item_id) + r"(\.\w+|[a-z])"))
+                      & std["comparator"].isin([">=", "<=", ">", "<", "judged"])]
+        for c in further.itertuples():
+            seen += 1
+            assert c.name in r.requirement, (r.item_id, c.rule_id, r.requirement)
+            if c.comparator != "judged":
+                assert re.search(rf"{re.escape(c.name)} [≥≤<>] {float(c.threshold):g}", r.requirement.replace(",", "")), r.requirement
+    assert seen >= 5
+    _, site = built_site
+    for part in ("government", "quality"):
+        zh = html.unescape((site / part / "index.html").read_text(encoding="utf-8"))
+        en = html.unescape((site / "en" / part / "index.html").read_text(encoding="utf-8"))
+        cells = re.findall(r'data-label="[^"]*: requirement">(.*?)<br>', en)
+        assert cells and not any(re.search(r"[\u4e00-\u9fff]", c) for c in cells), cells
+        for req in ci[ci["part"] == ci[ci["item_id"].str.startswith(part[0].upper())]["part"].iloc[0]]["requirement"]:
+            assert req in zh

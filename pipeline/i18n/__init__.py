@@ -104,14 +104,16 @@ def column_title_en(table: str, name: str) -> str | None:
 
 
 def phrase(text, lang: str = "en"):
-    """A short requirement such as 小学 ≤ 45人；初中 ≤ 50人 in LANG: its glossary words replaced, longest first; the text
+    """A short requirement such as 小学 ≤ 45人；初中 ≤ 50人 or ≥ 10%；骨干教师占交流轮岗教师的比例 ≥ 20% in LANG: its
+    glossary words (levels, units, rules' names, set phrases) replaced, longest first; the text
     itself when anything Chinese would be left (it is then shown as written, marked as Chinese)."""
     if lang == "zh" or not isinstance(text, str):
         return text
     if text in _terms():
         return _terms()[text]
-    out = text.replace("；", "; ")
-    words = sorted(((r["zh"], r["kind"]) for r in glossary() if r["kind"] in ("level", "unit")), key=lambda w: len(w[0]), reverse=True)
+    out = text.replace("；", "; ").replace("：", ": ")
+    words = sorted(((r["zh"], r["kind"]) for r in glossary() if r["kind"] in ("level", "unit", "indicator", "phrase")),
+                   key=lambda w: len(w[0]), reverse=True)      # a rule's name before the words inside it
     for zh, kind in words:
         out = out.replace(zh, (" " if kind == "unit" else "") + _terms()[zh])    # a unit follows its figure: "45 people"
     return text if CJK.search(out) else out.replace("  ", " ").strip()

@@ -51,16 +51,19 @@ def _pct(num: float, den: float) -> float | None:
 _SEMI = Say("；", "; ")
 
 
-def _req(rules: list[Rule]) -> str:
-    def one(rule: Rule) -> str:
+def _req(rules: list[Rule], conditions: list[Rule] = ()) -> str:
+    """What an item asks, as a short phrase: its own rows' requirement (one a level), then each further condition its
+    verdict checks, by name (学校规模（一贯制学校义务教育阶段） ≤ 2,500人), so the figure a reader sees is never the only one."""
+    def one(rule: Rule, named: bool = False) -> str:
         if rule.comparator == "judged":
-            return "依据材料认定"
+            return f"{rule.name}：依据材料认定" if named else "依据材料认定"
         if rule.comparator == "composite":
             return "每所学校均达到各分项要求"
         unit = rule.unit if rule.unit not in ("", "倍") else ""
         text = f"{rule.comparator.replace('>=', '≥').replace('<=', '≤')} {_fmt(rule.threshold)}{unit}"
+        text = f"{rule.name} {text}" if named else text
         return text if rule.level == "全部" else f"{rule.level} {text}"
-    return "；".join(one(r) for r in rules)
+    return "；".join([*(one(r) for r in rules), *(one(r, named=True) for r in conditions)])
 
 
 def _all_of(*oks: bool | None) -> str:
@@ -583,7 +586,7 @@ def county_items(t: dict, rules: Rules, years: list[int]) -> tuple[pd.DataFrame,
                 if item.startswith("V") and res.status == NOT_MET:
                     res.evidence = Say("触发一票否决：", "Veto triggered: ") + res.evidence
                 rows.append(dict(year=y, profile=p, part=PART_OF[item[0]], item_id=item, name=rule.name, value=res.value,
-                                 threshold=rule.threshold if len(level_rules) == 1 else None, requirement=_req(level_rules), unit=rule.unit, status=res.status,
+                                 threshold=rule.threshold if len(level_rules) == 1 else None, requirement=_req(level_rules, ctx.rules.conditions(item, p)), unit=rule.unit, status=res.status,
                                  evidence=res.evidence.zh, evidence_en=res.evidence.en, evidence_url=res.evidence_url, label=rule.label, source=rule.source))
                 if res.checks is not None and not res.checks.empty:
                     checks.append(((y, p, item), res.checks))

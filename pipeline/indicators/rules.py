@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -74,6 +75,13 @@ class Rules:
         if not found:
             raise MissingRule(f"standards.csv 中缺少规则 {rule_id}（口径 {profile}）：请补上（阈值、来源与可信度）。")
         return sorted(found, key=lambda r: ("小学", "初中", "全部").index(r.level))
+
+    def conditions(self, item: str, profile: str) -> list[Rule]:
+        """The further conditions an item's verdict checks besides its own rows: its dotted rules that compare
+        (G4.combined, G11.key, Q9.diff; not parameters such as Q1.cohort_years) and its lettered sub-items (G15b)."""
+        found = [r for (rid, p, _), r in self._by.items() if p == profile and (
+            (rid.startswith(item + ".") and r.comparator in exact._OPS) or re.fullmatch(re.escape(item) + "[a-z]", rid))]
+        return sorted(found, key=lambda r: (r.rule_id, ("小学", "初中", "全部").index(r.level)))
 
     def param(self, rule_id: str, profile: str) -> float:
         return self.need(rule_id, profile).threshold
