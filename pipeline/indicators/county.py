@@ -208,8 +208,8 @@ def g4(ctx: _Ctx, y: int, p: str) -> Item:
 
     def make():
         limit = {False: _fmt(plain.threshold), True: _fmt(combined.threshold)}      # by "a 一贯制 school"
-        details = [Say(f"义务教育阶段在校生 {n} 人（上限 {limit[r is combined]} 人{'，一贯制学校' if r is combined else ''}）",
-                       f"{n} students in compulsory education (limit {limit[r is combined]}{', a through-train school' if r is combined else ''})")
+        details = [Say(f"义务教育阶段在校生 {n:,} 人（上限 {limit[r is combined]} 人{'，一贯制学校' if r is combined else ''}）",
+                       f"{n:,} students in compulsory education (limit {limit[r is combined]}{', a through-train school' if r is combined else ''})")
                    for n, r in zip(students, rules)]
         return [r.meets(n) for n, r in zip(students, rules)], details
     meets, details = ctx.once(("g4", y, _as_key(plain), _as_key(combined)), make)
@@ -265,8 +265,8 @@ def g6(ctx: _Ctx, y: int, p: str) -> Item:
         granted, rate = float(granted_of[sid]), float(rates[area])
         funded_as = exact.ratio(granted, rate)
         values.append(funded_as)
-        details.append(Say(f"在校生 {n} 人，拨付公用经费 {_fmt(granted)} 元 ÷ 定额 {_fmt(rate)} 元 = 按 {_fmt(funded_as, vs=floor)} 人核定（应不少于 {_fmt(floor)} 人）",
-                           f"{n} students; public funds granted {_fmt(granted)} yuan ÷ base rate {_fmt(rate)} yuan = funded as "
+        details.append(Say(f"在校生 {n:,} 人，拨付公用经费 {_fmt(granted)} 元 ÷ 定额 {_fmt(rate)} 元 = 按 {_fmt(funded_as, vs=floor)} 人核定（应不少于 {_fmt(floor)} 人）",
+                           f"{n:,} students; public funds granted {_fmt(granted)} yuan ÷ base rate {_fmt(rate)} yuan = funded as "
                            f"{_fmt(funded_as, vs=floor)} students (at least {_fmt(floor)} required)"))
     return _per_school(_checks(ctx, y, p, "G6", sids, values, floor, [rule.meets(v) for v in values], details))
 
