@@ -797,3 +797,21 @@ def test_an_items_requirement_names_every_further_condition_its_verdict_checks(b
         assert cells and not any(re.search(r"[\u4e00-\u9fff]", c) for c in cells), cells
         for req in ci[ci["part"] == ci[ci["item_id"].str.startswith(part[0].upper())]["part"].iloc[0]]["requirement"]:
             assert req in zh
+
+
+def test_counts_and_thresholds_are_written_with_thousands_separators(built_site, sample_validated):
+    """A number of students, questionnaires or rows reads 2,115 on every page, as the sentences around it write it;
+    only a year is written without a separator."""
+    from pipeline.indicators import exact
+    from pipeline.site.pages import whole
+
+    assert (whole(2115), whole(2115.0), whole(45), whole(None), whole(float("nan"))) == ("2,115", "2,115", "45", "—", "—")
+    assert (exact.figure(2000.0), exact.figure(7.5), exact.figure(1e6), exact.figure(0.15)) == ("2,000", "7.5", "1,000,000", "0.15")
+    _, site = built_site
+    years = {str(y) for y in sample_validated.tables["school_levels"]["year"].unique()}
+    bare = {}
+    for page in site.rglob("*.html"):
+        for cell in re.findall(r'<td class="num"[^>]*>(\d{4,})</td>', page.read_text(encoding="utf-8")):
+            if cell not in years:
+                bare.setdefault(cell, page)
+    assert not bare, list(bare.items())[:5]

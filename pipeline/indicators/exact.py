@@ -95,6 +95,12 @@ def sqrt(x: Fraction) -> float:
         return float((Decimal(x.numerator) / Decimal(x.denominator)).sqrt())
 
 
+def figure(x) -> str:
+    """A threshold as the data gives it, with thousands separators and no trailing zeros: 2,000, 7.5, 1,000,000
+    (where `:g` would give 2000 and 1e+06)."""
+    return f"{float(x):,.6f}".rstrip("0").rstrip(".")
+
+
 def shown(value, threshold=None, digits: int = 2) -> str:
     """`value` to `digits` decimals, or more when rounding would hide which side of `threshold` it is on.
 

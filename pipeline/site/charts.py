@@ -197,7 +197,7 @@ def indicator_bars(chart_id: str, df: pd.DataFrame, title: str, unit: str, thres
         tooltip=[alt.Tooltip("school_name:N", title=L["school"]), alt.Tooltip("value_text:N", title=unit),
                  alt.Tooltip("status:N", title=L["met"])])
     rule = alt.Chart(pd.DataFrame({"t": [threshold]})).mark_rule(strokeDash=[4, 3], color="#333").encode(x=alt.X("t:Q"))
-    label = alt.Chart(pd.DataFrame({"t": [threshold], "l": [f"{L['threshold']} {threshold:g}"]})).mark_text(
+    label = alt.Chart(pd.DataFrame({"t": [threshold], "l": [f"{L['threshold']} {exact.figure(threshold)}"]})).mark_text(
         align="left", dx=4, dy=-4, fontSize=11, color="#333").encode(x=alt.X("t:Q"), y=alt.YValue(0), text=alt.Text("l:N"))
     ch = (bars + points + rule + label).properties(width=BARS_WIDTH, height=max(120, 16 * len(d)), title=title)
     return Chart(chart_id, title, summary, _spec(ch), d, {"school_name": L["school"], "value": unit, "status": L["met"]},

@@ -100,6 +100,13 @@ def num(x, digits: int = 2, vs=None) -> str:
 _GAP_UNIT_EN = {"R1": "teachers", "R2": "key teachers", "R3": "PE and arts teachers", "R7": "multimedia classrooms"}
 
 
+def whole(x) -> str:
+    """A count (students, classes, questionnaires) as a whole number with thousands separators: 2,115, never 2115."""
+    if x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)):
+        return "—"
+    return f"{int(x):,}"
+
+
 def gap_figure(ind: str, gap) -> str:
     """A school's shortfall on indicator IND as a figure: whole teachers and rooms as whole numbers, areas and money to
     the cent or square metre's hundredth, never rounded down to nothing."""
@@ -169,7 +176,7 @@ class Site:
                                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                                finalize=(lambda v: md(_marked(v, "en"))) if lang == "en" else md)
         compiled.attach(self.env, compiled.folder_of(state.cache_dir.parent if state.cache_dir is not None else None))
-        self.env.filters.update(md=md, num=num, join=_join, term=lambda s: _marked(term(s, lang), lang), capfirst=_capfirst,
+        self.env.filters.update(md=md, num=num, whole=whole, join=_join, term=lambda s: _marked(term(s, lang), lang), capfirst=_capfirst,
                                 pinyin=self._pinyin, spelled=self.spelled, confidence=lambda s: confidence(s, lang),
                                 phrase=lambda s: _marked(phrase(s, lang), lang), terms=lambda s: _marked(terms(s, lang), lang))
         self.P = params(state.tables["standards"])
@@ -399,8 +406,8 @@ class Site:
                 f"{ind}-{'primary' if level == '小学' else 'junior'}-{self.year}", ld,
                 self.tr(f"{self.year} 年各{level}的{SHORT[ind]}（{_UNIT[ind]}）", f"{SHORT_EN[ind]} of each {term(level)} unit, {self.year} ({_UNIT_EN[ind]})"),
                 self.unit[ind], thr,
-                self.tr(f"{len(ld)} 个{level}学校单位中 {len(ld) - n_fail} 个达到阈值 {thr:g}，{n_fail} 个未达到。",
-                        f"Of {len(ld)} {term(level)} school units, {len(ld) - n_fail} reach the threshold {thr:g} and {n_fail} do not."),
+                self.tr(f"{len(ld)} 个{level}学校单位中 {len(ld) - n_fail} 个达到阈值 {exact.figure(thr)}，{n_fail} 个未达到。",
+                        f"Of {len(ld)} {term(level)} school units, {len(ld) - n_fail} reach the threshold {exact.figure(thr)} and {n_fail} do not."),
                 lang=self.lang)
             drivers = contrib[contrib["level"] == level].sort_values("variance_share", ascending=False).head(5)
             sections.append(dict(level=level, chart=bar, rows=ld.sort_values("school_name").to_dict("records"), threshold=thr,
