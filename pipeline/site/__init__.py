@@ -103,8 +103,8 @@ def reusable(v, out: Path, config_file: Path | None = None, engine: str = "mkdoc
 
 
 def cache_of(out: Path) -> Path:
-    """The build cache: rendered charts, workbooks, the chart font and the Vega bundle, each stored under a key of
-    what it was made from. OUT/cache, or the folder JUNHENG_CACHE names (kept between CI runs, or shared by the
+    """The build cache: rendered charts, workbooks, the chart font, the Vega bundle and compiled templates, each stored
+    under a key of what it was made from. OUT/cache, or the folder JUNHENG_CACHE names (kept between CI runs, or shared by the
     many builds of a test session)."""
     return Path(os.environ.get("JUNHENG_CACHE") or Path(out) / "cache")
 
