@@ -7,6 +7,10 @@ the Jinja version, the environment's compile options, the template's name and it
 and file path, which changes with every build (each is made in a new staging folder). An entry so keyed can never be
 stale: a changed template, option or Jinja version is a new entry. Jinja writes each entry to a temporary file and
 renames it, so builds running at once can share the folder.
+
+The entries are Python code that the build runs, so the cache must be as trusted as the code itself: a cache carried
+between CI runs (JUNHENG_CACHE) must never be one a pull request could have written (GitHub's Actions cache keeps a pull
+request's entries from the main branch's runs; the workflows here keep no cache at all).
 """
 
 from __future__ import annotations
