@@ -89,3 +89,26 @@ def test_the_school_trend_chart_draws_the_floor_from_the_data(changed):
     for spec in specs:
         floors = [row["p"] for data in spec["datasets"].values() for row in data if "p" in row]
         assert sorted(floors) == [80.0, 100]
+
+
+def test_validation_accepts_exactly_the_rules_the_engine_reads(monkeypatch, sample_validated):
+    """pipeline/indicators/known.py, which validation checks standards.csv against, names every rule the engine reads
+    besides the items judged on evidence, and no other: a rule it missed would be refused though computed, a rule it
+    named that the engine never reads would be accepted and silently do nothing."""
+    from pipeline.compute import compute_tables
+    from pipeline.indicators import known
+    from pipeline.indicators.rules import Rules
+    from pipeline.validate import validate
+
+    read = set()
+    for name in ("get", "need", "levels_of", "param"):
+        original = getattr(Rules, name)
+        monkeypatch.setattr(Rules, name, lambda self, rid, *a, _f=original, **k: read.add(rid) or _f(self, rid, *a, **k))
+    judged = set()
+    for v in (sample_validated, validate(MINIMAL)):
+        compute_tables(v.tables)
+        st = v.tables["standards"]
+        judged |= set(st[st["comparator"] == "judged"]["rule_id"])
+        assert all(known.problem(r.rule_id, r.comparator) is None for r in st.itertuples())
+    assert read - judged == set(known.COMPUTED)
+    assert set(known.JUDGED_PARTS) <= judged and all(known.JUDGED_ITEM.fullmatch(j) for j in judged - set(known.JUDGED_PARTS))

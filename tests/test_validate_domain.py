@@ -134,3 +134,51 @@ def test_a_zero_training_budget_is_a_warning_naming_the_row_and_the_consequence(
     assert v.valid
     warn = [f for f in v.report.findings if f.severity == "warning" and "公用经费预算为 0" in f.message]
     assert len(warn) == 1 and warn[0].row == 4 and "无数据" in warn[0].message
+
+
+def _standards_row(folder: Path, rule_id: str, profile: str = "national") -> int:
+    """The spreadsheet row (header = 1) of a rule in standards.csv."""
+    import csv
+
+    with (folder / "standards.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    return next(i for i, r in enumerate(rows, start=2) if r["rule_id"] == rule_id and r["profile"] == profile)
+
+
+# (rule, its new id, its new comparator and threshold, a fragment the message must contain)
+RULE_CASES = [
+    ("G11.key", "G11.kye", None, "本工具不使用规则 G11.kye"),            # a misspelt condition would be silently ignored
+    ("G12", "G16", None, "没有事项 G16 的计算方法"),                    # a numeric item the tool has no method for
+    ("G4", None, ("judged", ""), "由本工具按数据计算，比较方式不能是 judged"),
+    ("P.floor", None, (">=", "0.85"), "比较方式不能是 >="),
+    ("G1", "G1x", None, "应为 G、B、Q、S 或 V 加数字"),
+]
+
+
+@pytest.mark.parametrize("rule,new_id,new_rule,fragment", RULE_CASES, ids=[c[0] for c in RULE_CASES])
+def test_a_rule_the_engine_cannot_use_is_refused_where_it_is_written(minimal_copy: Path, rule, new_id, new_rule, fragment):
+    row = _standards_row(minimal_copy, rule)
+    if new_id:
+        edit(minimal_copy, "standards.csv", row, "rule_id", new_id)
+    if new_rule:
+        edit(minimal_copy, "standards.csv", row, "comparator", new_rule[0])
+        edit(minimal_copy, "standards.csv", row, "threshold", new_rule[1])
+    hits = [f for f in findings(minimal_copy) if fragment in f.message]
+    assert hits, [f.sentence() for f in findings(minimal_copy)]
+    assert hits[0].file.endswith("standards.csv") and hits[0].column == "rule_id" and hits[0].row == row
+    assert hits[0].value == (new_id or rule) and hits[0].fix
+
+
+def test_a_countys_own_item_judged_on_evidence_is_accepted_and_appears(minimal_copy: Path):
+    """A county may add an item of its own judged on evidence (G16): validation accepts it, and it is listed."""
+    from pipeline.compute import compute_tables
+
+    row = _standards_row(minimal_copy, "G1", "county")
+    with (minimal_copy / "standards.csv").open(encoding="utf-8") as fh:
+        lines = fh.read().splitlines()
+    lines.append(lines[row - 1].replace("G1,", "G16,", 1))
+    (minimal_copy / "standards.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    v = validate(minimal_copy)
+    assert v.valid, [f.sentence() for f in v.report.findings]
+    items = compute_tables(v.tables)["county_items"]
+    assert set(items[items["item_id"] == "G16"]["status"]) == {"待评估"}       # judged, but with no record yet
