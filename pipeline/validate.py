@@ -670,11 +670,14 @@ class _Domain:
         if not self.need("standards"):
             return
         d = self.t["standards"]
-        from .indicators.known import problem
+        from .indicators.known import PROFILE_ZH, missing, problem
 
         found = [problem(rid, comp) for rid, comp in zip(d["rule_id"].to_pylist(), d["comparator"].to_pylist())]
         for why in dict.fromkeys(f for f in found if f):             # each distinct problem once, on each row it is on
             self.flag("standards", pa.array([f == why for f in found]), "rule_id", why[0], why[1])
+        for rid, profile, named, why in missing(list(zip(d["rule_id"].to_pylist(), d["profile"].to_pylist(), d["level"].to_pylist()))):
+            self.report.add(Finding(ERROR, "missing-rule", self.shown["standards"], f"缺少{PROFILE_ZH[profile]}（{profile}）的规则 {named}：{why}。",
+                                    f"请在 standards.csv 中补上 {rid} 的这一行（阈值、来源与可信度）；每条规则的写法见网站的方法说明页。"))
         no_threshold = pc.is_in(d["comparator"], value_set=pa.array(["judged", "composite"]))
         self.flag("standards", pc.and_(pc.invert(no_threshold), pc.is_null(d["threshold"])), "threshold",
                   "数值规则和参数必须有阈值。", "请填写阈值，或把比较方式改为 judged。")

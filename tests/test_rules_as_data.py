@@ -111,4 +111,8 @@ def test_validation_accepts_exactly_the_rules_the_engine_reads(monkeypatch, samp
         judged |= set(st[st["comparator"] == "judged"]["rule_id"])
         assert all(known.problem(r.rule_id, r.comparator) is None for r in st.itertuples())
     assert read - judged == set(known.COMPUTED)
+    # each computed rule that is not an item of its own is asked for by validation: always, or with the item that reads it
+    # (tests/test_validate_domain.py drops each and sees the engine fail without it)
+    parts = {r for r in known.COMPUTED if not known.JUDGED_ITEM.fullmatch(r)}
+    assert parts == {r for r in known.ALWAYS if not known.JUDGED_ITEM.fullmatch(r)} | {n for ns in known.NEEDS.values() for n in ns}
     assert set(known.JUDGED_PARTS) <= judged and all(known.JUDGED_ITEM.fullmatch(j) for j in judged - set(known.JUDGED_PARTS))

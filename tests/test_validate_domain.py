@@ -182,3 +182,36 @@ def test_a_countys_own_item_judged_on_evidence_is_accepted_and_appears(minimal_c
     assert v.valid, [f.sentence() for f in v.report.findings]
     items = compute_tables(v.tables)["county_items"]
     assert set(items[items["item_id"] == "G16"]["status"]) == {"待评估"}       # judged, but with no record yet
+
+
+def _needed():
+    from pipeline.indicators import known
+
+    return [*((need, item) for item, needs in known.NEEDS.items() for need in needs), ("R3", "初中"), ("CV", "小学"), ("P.floor", "全部")]
+
+
+@pytest.mark.parametrize("rule,where", _needed(), ids=[f"{r}-{w}" for r, w in _needed()])
+def test_a_rule_the_engine_needs_is_asked_for_by_validation_not_missed_by_compute(minimal_copy: Path, minimal_tables, rule, where):
+    """Without the national row of RULE (at level WHERE, for the indicators), the engine cannot compute (it raises), and
+    validation says so first, naming the rule and the profile, instead of passing a folder the build then fails on."""
+    import csv
+
+    from pipeline.compute import compute_tables
+    from pipeline.indicators.rules import MissingRule
+
+    level = where if where in ("小学", "初中", "全部") else "全部"
+    gone = lambda r: r["rule_id"] == rule and r["profile"] == "national" and r["level"] in (level, "全部")   # noqa: E731
+    path = minimal_copy / "standards.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(r for r in rows if not gone(r))
+    hits = [f for f in findings(minimal_copy) if f.code == "missing-rule"]
+    assert [f.file.endswith("standards.csv") and rule in f.message and "national" in f.message for f in hits] == [True], \
+        [f.sentence() for f in hits]
+    st = minimal_tables["standards"]
+    keep = ~((st["rule_id"] == rule) & (st["profile"] == "national") & st["level"].isin([level, "全部"]))
+    with pytest.raises(MissingRule):
+        compute_tables({**minimal_tables, "standards": st[keep].reset_index(drop=True)})

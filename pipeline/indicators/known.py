@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import re
 
+PROFILES = ("national", "county")
+PROFILE_ZH = {"national": "国家标准", "county": "本县目标"}
+
 PARAM, COMPOSITE, COMPARE = "param", "composite", "compare"
 COMPARATORS = {PARAM: ("param",), COMPOSITE: ("composite",), COMPARE: (">=", "<=", ">", "<", "==")}
 
@@ -25,6 +28,15 @@ COMPUTED: dict[str, str] = {
     "Q1": COMPARE, "Q1.cohort_years": PARAM, "Q2": COMPARE, "Q4": COMPARE, "Q9": COMPARE, "Q9.diff": COMPARE,
     "S1": COMPARE, "S1.confidence": PARAM,
 }
+
+# computed for every profile, whatever items it lists: the seven indicators and their CV at each level, the parameters
+ALWAYS = (*(f"R{i}" for i in range(1, 8)), "CV", "P.floor", "P.min_met", "P.tp_cutoff", "P.w_junior", "P.w_senior",
+          "P.w_senior_complete")
+BY_LEVEL = (*(f"R{i}" for i in range(1, 8)), "CV")          # a row for 小学 and for 初中 (or one for 全部)
+
+# what an item's verdict reads besides its own row: a profile that lists the item needs these too
+NEEDS = {"G3": ("G3.art_area", "G3.music_area", "G3.classes_per_room"), "G4": ("G4.combined",), "G11": ("G11.key",),
+         "Q1": ("Q1.cohort_years",), "Q9": ("Q9.diff",), "S1": ("S1.confidence",)}
 
 # judged on evidence, and read by another item's verdict: G15b, the care system for left-behind children (in G15)
 JUDGED_PARTS = ("G15b",)
@@ -52,3 +64,20 @@ def problem(rule_id: str, comparator: str) -> tuple[str, str] | None:
                 "如果这是依据材料认定的事项，请把比较方式改为 judged 并清空阈值；否则请检查编号是否写错（各事项的编号见网站的方法说明页）。")
     return (f"本工具不使用规则 {rule_id}，这一行不会起任何作用。",
             "请检查编号是否写错（本工具使用的每条规则及其编号见网站的方法说明页）。")
+
+
+def missing(rules: list[tuple[str, str, str]]) -> list[tuple[str, str, str, str]]:
+    """The rules the engine will read that standards.csv lacks, given its (rule_id, profile, level) rows: each as
+    (rule_id, profile, the rule as a reader names it, what needs it), in Chinese."""
+    have = set(rules)
+    ids = {(rid, p) for rid, p, _ in rules}
+    out = []
+    for profile in PROFILES:
+        for rid in ALWAYS:
+            for lv in (("小学", "初中") if rid in BY_LEVEL else ("全部",)):
+                if (rid, profile, lv) not in have and (rid, profile, "全部") not in have:
+                    out.append((rid, profile, f"{rid}（{lv}）" if rid in BY_LEVEL else rid, "每个口径都要按它计算"))
+        for item, needs in NEEDS.items():
+            if (item, profile) in ids:
+                out += [(rid, profile, rid, f"{item} 的结论要用到它") for rid in needs if (rid, profile) not in ids]
+    return out

@@ -9,10 +9,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import exact
+from . import exact, known
 
-PROFILES = ("national", "county")
-PROFILE_ZH = {"national": "国家标准", "county": "本县目标"}
+PROFILES, PROFILE_ZH = known.PROFILES, known.PROFILE_ZH      # the engine's two profiles, defined where validation reads them
 # how firm a rule's source is (standards.csv `label`; STANDARDS.md): the code the tables and downloads keep, and the
 # words the Chinese pages show for it (the method page gives both; the English pages take the glossary's)
 CONFIDENCE_ZH = {"official": "政府文件原文", "secondary": "转载或培训材料", "unverified": "未经核实"}
