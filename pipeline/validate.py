@@ -670,12 +670,17 @@ class _Domain:
         if not self.need("standards"):
             return
         d = self.t["standards"]
-        from .indicators.known import PROFILE_ZH, missing, problem
+        from .indicators.known import PROFILE_ZH, missing, problem, unused
 
         found = [problem(rid, comp) for rid, comp in zip(d["rule_id"].to_pylist(), d["comparator"].to_pylist())]
         for why in dict.fromkeys(f for f in found if f):             # each distinct problem once, on each row it is on
             self.flag("standards", pa.array([f == why for f in found]), "rule_id", why[0], why[1])
-        for rid, profile, named, why in missing(list(zip(d["rule_id"].to_pylist(), d["profile"].to_pylist(), d["level"].to_pylist()))):
+        listed = list(zip(d["rule_id"].to_pylist(), d["profile"].to_pylist(), d["level"].to_pylist()))
+        for rid, profile, item in unused(listed):
+            self.flag("standards", pa.array([r == rid and p == profile for r, p, _ in listed]), "rule_id",
+                      f"{PROFILE_ZH[profile]}（{profile}）中没有事项 {item}，只在 {item} 的结论中使用的规则 {rid} 不会起任何作用。",
+                      f"如果{PROFILE_ZH[profile]}要评估 {item}，请补上 {item} 的一行；否则可以删除这一行。", sev=WARNING)
+        for rid, profile, named, why in missing(listed):
             self.report.add(Finding(ERROR, "missing-rule", self.shown["standards"], f"缺少{PROFILE_ZH[profile]}（{profile}）的规则 {named}：{why}。",
                                     f"请在 standards.csv 中补上 {rid} 的这一行（阈值、来源与可信度）；每条规则的写法见网站的方法说明页。"))
         no_threshold = pc.is_in(d["comparator"], value_set=pa.array(["judged", "composite"]))

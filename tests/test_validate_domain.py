@@ -215,3 +215,22 @@ def test_a_rule_the_engine_needs_is_asked_for_by_validation_not_missed_by_comput
     keep = ~((st["rule_id"] == rule) & (st["profile"] == "national") & st["level"].isin([level, "全部"]))
     with pytest.raises(MissingRule):
         compute_tables({**minimal_tables, "standards": st[keep].reset_index(drop=True)})
+
+
+def test_a_further_condition_without_its_item_is_a_warning_at_its_row(minimal_copy: Path):
+    """A profile that drops G11 but keeps G11.key: nothing reads G11.key there, and the clerk is told so, at its row;
+    a warning, since the rest can still be computed."""
+    import csv
+
+    path = minimal_copy / "standards.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    kept = [r for r in rows if not (r["rule_id"] == "G11" and r["profile"] == "county")]
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(kept)
+    row = _standards_row(minimal_copy, "G11.key", "county")
+    warns = [f for f in findings(minimal_copy, "warning") if f.file.endswith("standards.csv")]
+    assert [(f.row, f.value) for f in warns] == [(row, "G11.key")] and "不会起任何作用" in warns[0].message
+    assert validate(minimal_copy).valid

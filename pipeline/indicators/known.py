@@ -81,3 +81,11 @@ def missing(rules: list[tuple[str, str, str]]) -> list[tuple[str, str, str, str]
             if (item, profile) in ids:
                 out += [(rid, profile, rid, f"{item} 的结论要用到它") for rid in needs if (rid, profile) not in ids]
     return out
+
+
+def unused(rules: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """The further conditions standards.csv gives for a profile that lacks their item (G11.key without G11), which
+    nothing reads: each as (rule_id, profile, item)."""
+    ids = {(rid, p) for rid, p, _ in rules}
+    return [(rid, p, item) for item, needs in NEEDS.items() for rid in needs for p in PROFILES
+            if (rid, p) in ids and (item, p) not in ids]
