@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import edit
+from conftest import edit, read_rows, write_rows
 from pipeline.validate import validate
 
 
@@ -138,11 +138,14 @@ def test_a_zero_training_budget_is_a_warning_naming_the_row_and_the_consequence(
 
 def _standards_row(folder: Path, rule_id: str, profile: str = "national") -> int:
     """The spreadsheet row (header = 1) of a rule in standards.csv."""
-    import csv
-
-    with (folder / "standards.csv").open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
+    rows = read_rows(folder / "standards.csv")
     return next(i for i, r in enumerate(rows, start=2) if r["rule_id"] == rule_id and r["profile"] == profile)
+
+
+def _drop_standards(folder: Path, gone) -> None:
+    """Delete the rows of standards.csv for which `gone(row)` is true."""
+    path = folder / "standards.csv"
+    write_rows(path, [r for r in read_rows(path) if not gone(r)])
 
 
 # (rule, its new id, its new comparator and threshold, a fragment the message must contain)
@@ -185,29 +188,20 @@ def test_a_countys_own_item_judged_on_evidence_is_accepted_and_appears(minimal_c
 
 
 def _needed():
+    """(rule, level) of each rule an item's verdict reads besides its own, and of some the engine always reads."""
     from pipeline.indicators import known
 
-    return [*((need, item) for item, needs in known.NEEDS.items() for need in needs), ("R3", "初中"), ("CV", "小学"), ("P.floor", "全部")]
+    return [*((need, "全部") for needs in known.NEEDS.values() for need in needs), ("R3", "初中"), ("CV", "小学"), ("P.floor", "全部")]
 
 
-@pytest.mark.parametrize("rule,where", _needed(), ids=[f"{r}-{w}" for r, w in _needed()])
-def test_a_rule_the_engine_needs_is_asked_for_by_validation_not_missed_by_compute(minimal_copy: Path, minimal_tables, rule, where):
-    """Without the national row of RULE (at level WHERE, for the indicators), the engine cannot compute (it raises), and
-    validation says so first, naming the rule and the profile, instead of passing a folder the build then fails on."""
-    import csv
-
+@pytest.mark.parametrize("rule,level", _needed(), ids=[f"{r}-{lv}" for r, lv in _needed()])
+def test_a_rule_the_engine_needs_is_asked_for_by_validation_not_missed_by_compute(minimal_copy: Path, minimal_tables, rule, level):
+    """Without the national row of RULE at LEVEL, the engine cannot compute (it raises), and validation says so first,
+    naming the rule and the profile, instead of passing a folder the build then fails on."""
     from pipeline.compute import compute_tables
     from pipeline.indicators.rules import MissingRule
 
-    level = where if where in ("小学", "初中", "全部") else "全部"
-    gone = lambda r: r["rule_id"] == rule and r["profile"] == "national" and r["level"] in (level, "全部")   # noqa: E731
-    path = minimal_copy / "standards.csv"
-    with path.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
-        w.writeheader()
-        w.writerows(r for r in rows if not gone(r))
+    _drop_standards(minimal_copy, lambda r: r["rule_id"] == rule and r["profile"] == "national" and r["level"] in (level, "全部"))
     hits = [f for f in findings(minimal_copy) if f.code == "missing-rule"]
     assert [f.file.endswith("standards.csv") and rule in f.message and "national" in f.message for f in hits] == [True], \
         [f.sentence() for f in hits]
@@ -220,16 +214,7 @@ def test_a_rule_the_engine_needs_is_asked_for_by_validation_not_missed_by_comput
 def test_a_further_condition_without_its_item_is_a_warning_at_its_row(minimal_copy: Path):
     """A profile that drops G11 but keeps G11.key: nothing reads G11.key there, and the clerk is told so, at its row;
     a warning, since the rest can still be computed."""
-    import csv
-
-    path = minimal_copy / "standards.csv"
-    with path.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    kept = [r for r in rows if not (r["rule_id"] == "G11" and r["profile"] == "county")]
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
-        w.writeheader()
-        w.writerows(kept)
+    _drop_standards(minimal_copy, lambda r: r["rule_id"] == "G11" and r["profile"] == "county")
     row = _standards_row(minimal_copy, "G11.key", "county")
     warns = [f for f in findings(minimal_copy, "warning") if f.file.endswith("standards.csv")]
     assert [(f.row, f.value) for f in warns] == [(row, "G11.key")] and "不会起任何作用" in warns[0].message

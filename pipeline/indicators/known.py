@@ -17,10 +17,13 @@ PROFILE_ZH = {"national": "国家标准", "county": "本县目标"}
 PARAM, COMPOSITE, COMPARE = "param", "composite", "compare"
 COMPARATORS = {PARAM: ("param",), COMPOSITE: ("composite",), COMPARE: (">=", "<=", ">", "<", "==")}
 
+# computed for every profile, whatever items it lists: the seven indicators and their CV, each with a row for 小学 and
+# for 初中 (or one for 全部), and the parameters
+BY_LEVEL = (*(f"R{i}" for i in range(1, 8)), "CV")
+ALWAYS = (*BY_LEVEL, "P.floor", "P.min_met", "P.tp_cutoff", "P.w_junior", "P.w_senior", "P.w_senior_complete")
+
 COMPUTED: dict[str, str] = {
-    **{f"R{i}": COMPARE for i in range(1, 8)}, "CV": COMPARE,
-    "P.floor": PARAM, "P.min_met": PARAM, "P.tp_cutoff": PARAM, "P.w_junior": PARAM, "P.w_senior": PARAM,
-    "P.w_senior_complete": PARAM,
+    **{rid: COMPARE if rid in BY_LEVEL else PARAM for rid in ALWAYS},
     "G3": COMPOSITE, "G3.art_area": COMPARE, "G3.music_area": COMPARE, "G3.classes_per_room": PARAM,
     "G4": COMPARE, "G4.combined": COMPARE, "G5": COMPARE, "G6": COMPARE, "G7": COMPARE, "G8": COMPARE, "G9": COMPARE,
     "G11": COMPARE, "G11.key": COMPARE, "G12": COMPARE, "G13": COMPARE, "G14": COMPARE, "G15": COMPARE,
@@ -28,11 +31,6 @@ COMPUTED: dict[str, str] = {
     "Q1": COMPARE, "Q1.cohort_years": PARAM, "Q2": COMPARE, "Q4": COMPARE, "Q9": COMPARE, "Q9.diff": COMPARE,
     "S1": COMPARE, "S1.confidence": PARAM,
 }
-
-# computed for every profile, whatever items it lists: the seven indicators and their CV at each level, the parameters
-ALWAYS = (*(f"R{i}" for i in range(1, 8)), "CV", "P.floor", "P.min_met", "P.tp_cutoff", "P.w_junior", "P.w_senior",
-          "P.w_senior_complete")
-BY_LEVEL = (*(f"R{i}" for i in range(1, 8)), "CV")          # a row for 小学 and for 初中 (or one for 全部)
 
 # what an item's verdict reads besides its own row: a profile that lists the item needs these too
 NEEDS = {"G3": ("G3.art_area", "G3.music_area", "G3.classes_per_room"), "G4": ("G4.combined",), "G11": ("G11.key",),

@@ -79,7 +79,7 @@ class Rules:
         """The further conditions an item's verdict checks besides its own rows: its dotted rules that compare
         (G4.combined, G11.key, Q9.diff; not parameters such as Q1.cohort_years) and its lettered sub-items (G15b)."""
         found = [r for (rid, p, _), r in self._by.items() if p == profile and (
-            (rid.startswith(item + ".") and r.comparator in exact._OPS) or re.fullmatch(re.escape(item) + "[a-z]", rid))]
+            (rid.startswith(item + ".") and r.comparator in known.COMPARATORS[known.COMPARE]) or re.fullmatch(re.escape(item) + "[a-z]", rid))]
         return sorted(found, key=lambda r: (r.rule_id, ("小学", "初中", "全部").index(r.level)))
 
     def param(self, rule_id: str, profile: str) -> float:

@@ -110,15 +110,13 @@ def whole(x) -> str:
 def gap_figure(ind: str, gap) -> str:
     """A school's shortfall on indicator IND as a figure: whole teachers and rooms as whole numbers, areas and money to
     the cent or square metre's hundredth, never rounded down to nothing."""
-    if gap is None or (isinstance(gap, float) and math.isnan(gap)):
-        return "—"
-    return f"{int(gap):,}" if ind in WHOLE_GAPS else num(gap, vs=0)
+    return whole(gap) if ind in WHOLE_GAPS else num(gap, vs=0)
 
 
 def gap_text(ind: str, gap: float, lang: str = "zh") -> str:
     """A school's shortfall on one indicator in words, with the same figure as its table's 缺口 column."""
     if lang == "en":
-        if ind in _GAP_UNIT_EN:
+        if ind in WHOLE_GAPS:
             return f"short of {gap_figure(ind, gap)} {_GAP_UNIT_EN[ind]}"
         if ind == "R6":
             return f"short of {gap_figure(ind, gap)} yuan of equipment"
@@ -169,13 +167,14 @@ class Site:
         self.schools = self.t["schools"].set_index("school_id")
         self.pool = pool
         self.renderer = charts.Renderer(state.cache_dir, pool, font_dir, lang)
-        charts.use_cache(state.cache_dir.parent / "charts" if state.cache_dir is not None else None)
+        self.cache = state.cache_dir.parent if state.cache_dir is not None else None      # the build cache (OUT/cache)
+        charts.use_cache(self.cache / "charts" if self.cache is not None else None)
         self.pages: dict[str, str] = {}
         self._spelled: dict | None = None
         self.env = Environment(loader=FileSystemLoader(TEMPLATES / "en" if lang == "en" else TEMPLATES), autoescape=True, undefined=StrictUndefined,
                                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                                finalize=(lambda v: md(_marked(v, "en"))) if lang == "en" else md)
-        compiled.attach(self.env, compiled.folder_of(state.cache_dir.parent if state.cache_dir is not None else None))
+        compiled.attach(self.env, compiled.folder_of(self.cache))
         self.env.filters.update(md=md, num=num, whole=whole, join=_join, term=lambda s: _marked(term(s, lang), lang), capfirst=_capfirst,
                                 pinyin=self._pinyin, spelled=self.spelled, confidence=lambda s: confidence(s, lang),
                                 phrase=lambda s: _marked(phrase(s, lang), lang), terms=lambda s: _marked(terms(s, lang), lang))
@@ -191,7 +190,7 @@ class Site:
         the cache."""
         if self._spelled is None:
             names = [*self.t["schools"]["school_name"], *self._places]
-            self._spelled = spell_all(names, self._places, self.s.cache_dir.parent if self.s.cache_dir is not None else None)
+            self._spelled = spell_all(names, self._places, self.cache)
         if name not in self._spelled:
             self._spelled[name] = pinyin(name, self._places)
         return self._spelled[name]
@@ -642,7 +641,7 @@ class Site:
         self.render("downloads.md", "downloads.md.j2", "Data downloads", listing=listing, dictionary=dictionary, zip_size=zip_size)
 
     def downloads_page(self) -> None:
-        cache = self.s.cache_dir.parent / "downloads" if self.s.cache_dir else None
+        cache = self.cache / "downloads" if self.cache is not None else None
         files, listing = downloads.build(self.t, self.o, self.meta, cache, self.pool)
         self.s.extra_files.update(files)
         dictionary = [dict(name=n, schema=load(n)) for n in TABLES]
