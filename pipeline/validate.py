@@ -370,14 +370,15 @@ def _scan_text(tbl: pa.Table, schema: TableSchema, file: str, report: Report) ->
         nonempty = pc.not_equal(s, "")
         if not pc.any(nonempty).as_py():
             continue
-        # only a cell of six characters or more can hold a phone number, an ID number or an e-mail address
-        # (a@b.cn); most numeric cells are shorter, so the quick test runs on few of them, personal.find on fewer
-        longish = pc.indices_nonzero(pc.greater_equal(pc.utf8_length(s), 6))
-        cand = s.take(longish)
-        # eleven digits of any script anywhere in the cell, or an @ of any width (personal.find reads those cells)
-        hit = pc.or_(pc.greater_equal(pc.count_substring_regex(cand, r"\p{Nd}"), 11),
-                     pc.match_substring_regex(cand, personal.AT_RE2))
-        for r, v in zip(*_at(hit, rows.take(longish), cand)):
+        # only a cell of six characters or more can hold an e-mail address (a@b.cn), and only one of eleven or more
+        # a phone or an ID number; most cells are shorter, so the quick tests run on few of them, personal.find on
+        # fewer: an @ of any width, or eleven digits of any script anywhere in the cell (personal.find reads those)
+        length = pc.utf8_length(s)
+        six, eleven = (pc.indices_nonzero(pc.greater_equal(length, n)) for n in (6, 11))
+        at = pc.filter(six, pc.match_substring_regex(s.take(six), personal.AT_RE2))
+        digits = pc.filter(eleven, pc.greater_equal(pc.count_substring_regex(s.take(eleven), r"\p{Nd}"), 11))
+        pos = pa.array(sorted(set(at.to_pylist()).union(digits.to_pylist())), type=pa.int64())
+        for r, v in zip(rows.take(pos).to_pylist(), s.take(pos).to_pylist()):
             what = personal.find(v)
             if what:
                 _add(report, ERROR, "personal-data", file, schema, f.name, [r], [v],
@@ -403,7 +404,9 @@ def _keys(name: str, tables: dict, shown: dict, report: Report) -> None:
     file = shown[name]
     pk = list(schema.primary_key)
     if pk and len(pk) > 1:
-        full = tbl.filter(_complete(tbl, pk)).select([*pk, ROW])
+        full = tbl.select([*pk, ROW])
+        if any(full[k].null_count for k in pk):
+            full = full.filter(_complete(full, pk))
         # quick test first: as many distinct joined keys as rows means no duplicate (a separator inside a cell
         # can only merge two keys, never split one, so "as many" is exact); otherwise group to find them
         joined = pc.binary_join_element_wise(*(pc.cast(full[k], pa.string()) for k in pk), "\x1f")

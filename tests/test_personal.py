@@ -47,6 +47,15 @@ def test_validation_refuses_it_in_a_cell_without_printing_it(minimal_copy, text,
     assert "0013" not in (errors[0].value or "") and "zhang" not in (errors[0].value or "")
 
 
+@pytest.mark.parametrize("text,kind", [("13800138000", "手机号码"), ("１３８００１３８０００", "手机号码"), ("a@b.cn", "电子邮箱地址"),
+                                       ("邮箱 zhang@example.cn 电话 13800138000", "手机号码")])
+def test_the_shortest_cells_that_can_hold_it_are_read_and_a_cell_is_named_once(minimal_copy, text, kind):
+    # the quick scan reads only cells long enough: an @ in six characters or more, eleven digits in eleven or more
+    edit(minimal_copy, "task_updates.csv", 2, "summary", text)
+    errors = [f for f in validate(minimal_copy).report.errors if f.code == "personal-data"]
+    assert [(e.row, kind in e.message) for e in errors] == [(2, True)]
+
+
 def test_the_descriptor_text_is_checked_too(minimal_copy):
     p = minimal_copy / "datapackage.json"
     d = json.loads(p.read_text(encoding="utf-8"))

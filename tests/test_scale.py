@@ -84,3 +84,15 @@ def test_duplicate_keys_are_named_against_their_first_row(tmp_path):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     found = [(f.row, f.message[:9]) for f in validate_table("school_levels", path).report.errors]
     assert found == [(52, "与第 4 行重复（"), (53, "与第 8 行重复（"), (54, "与第 4 行重复（")]
+
+
+def test_a_row_with_a_blank_key_part_is_not_a_duplicate_but_the_others_still_are(tmp_path):
+    path = school_levels_rows(tmp_path, 50)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    blank = lines[5].split(",")
+    blank[2] = ""                                  # level, a part of the key, left blank in rows 52 and 53
+    lines += [",".join(blank), ",".join(blank), lines[7]]          # row 54 repeats row 8
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    errors = validate_table("school_levels", path).report.errors
+    assert [(f.row, f.message[:9]) for f in errors if "重复" in f.message] == [(54, "与第 8 行重复（")]
+    assert {f.row for f in errors if f.code == "required"} == {52, 53}
