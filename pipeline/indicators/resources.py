@@ -211,7 +211,7 @@ def _exact_edges(long: pd.DataFrame, u: pd.DataFrame, ex: Exact, rules: Rules, p
         long.iat[i, long.columns.get_loc("meets")] = exact.compare(x, rules.need(key[3], profile, key[2]).comparator, t_exact)
         ratio.iat[i] = x / t_exact
     if known:       # the units table carries the same, correctly rounded, figures
-        idx = {k: j for j, k in enumerate(zip(u["year"].astype(int), u["school_id"], u["level"]))}
+        idx = {k: j for j, k in enumerate(zip(u["year"].astype(int).tolist(), u["school_id"].tolist(), u["level"].tolist()))}
         for (y, sid, lvl, ind), x in known.items():
             u.iat[idx[(y, sid, lvl)], u.columns.get_loc(ind)] = float(x)
     return ratio

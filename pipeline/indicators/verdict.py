@@ -40,15 +40,15 @@ def verdicts(school_verdicts: pd.DataFrame, balance: pd.DataFrame, items: pd.Dat
             st: dict[str, str] = {}
             # 资源配置: every unit, every CV
             failing = sv[~sv["meets"]]
-            for r in failing.itertuples(index=False):
-                name = names.get(r.school_id, r.school_id)
-                reasons["资源配置"].append(Say(f"{name}（{r.level}）：{r.reason}", f"{name} ({term(r.level)}): {r.reason_en}"))
+            for sid, level, reason, reason_en in zip(*(failing[c].tolist() for c in ("school_id", "level", "reason", "reason_en"))):
+                name = names.get(sid, sid)
+                reasons["资源配置"].append(Say(f"{name}（{level}）：{reason}", f"{name} ({term(level)}): {reason_en}"))
             for r in bl[bl["status"] != MET].itertuples(index=False):
                 cv = Say("无法计算", "cannot be computed") if pd.isna(r.cv) else Say.same(exact.shown(r.cv, r.threshold, 3))
                 reasons["资源配置"].append(Say(f"{r.level} {r.indicator_id} 差异系数 {cv.zh}（上限 {r.threshold:.2f}）",
                                              f"{term(r.level)} {r.indicator_id} CV {cv.en} (limit {r.threshold:.2f})"))
             st["资源配置"] = NO_DATA if sv.empty else _combine(
-                [MET if m else NOT_MET for m in sv["meets"]] + list(bl["status"].replace({NO_DATA: PENDING})))
+                [MET if m else NOT_MET for m in sv["meets"].tolist()] + list(bl["status"].replace({NO_DATA: PENDING})))
             for part in ("政府保障程度", "教育质量", "社会认可度"):
                 g = it[it["part"] == part]
                 st[part] = _combine(list(g["status"]))
