@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,39 @@ def test_sigkill_during_build_keeps_the_previous_site(built_minimal, tmp_path):
     assert "网站已生成" in r.output                               # a real build: the killed ones left no stamp to reuse
     assert not list(out.glob(".staging-*"))
     assert tree_hash(out / "site") == site_before and tree_hash(out / "data") == data_before
+
+
+def _processes() -> dict[int, tuple[int, str]]:
+    """Every process (Linux /proc): its parent's id and its state (R, S, Z...)."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            state, ppid = stat.read_text().rsplit(")", 1)[1].split()[:2]
+        except (OSError, ValueError):
+            continue                      # ended meanwhile
+        found[int(stat.parent.name)] = (int(ppid), state)
+    return found
+
+
+def test_a_killed_build_leaves_no_worker_process_behind(tmp_path):
+    # an empty cache of its own: the chart font is made in two worker processes, still at work when the build is killed
+    env = dict(os.environ, JUNHENG_CACHE=str(tmp_path / "cache"), JUNHENG_WORKERS="2", JUNHENG_PAUSE_AT="archive")
+    p = subprocess.Popen([*JUNHENG, "build", "--data-dir", str(MINIMAL), "--out", str(tmp_path / "out")], cwd=ROOT, env=env,
+                         stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    assert any("JUNHENG-PAUSED-AT archive" in line for line in p.stderr)
+    workers = {pid for pid, (ppid, _) in _processes().items() if ppid == p.pid}
+    assert len(workers) >= 2, workers             # the pool's two workers (and multiprocessing's resource tracker)
+    p.send_signal(signal.SIGKILL)
+    p.wait(timeout=30)
+    for _ in range(100):                          # a zombie has ended; only its parent has not yet collected it
+        alive = {w for w, (_, state) in _processes().items() if w in workers and state != "Z"}
+        if not alive:
+            break
+        time.sleep(0.1)
+    left = [Path(f"/proc/{w}/cmdline").read_bytes()[:120] for w in alive]
+    for w in alive:
+        os.kill(w, signal.SIGKILL)
+    assert not left
 
 
 def test_two_builds_are_byte_identical(tmp_path, built_minimal):

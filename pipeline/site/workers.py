@@ -42,6 +42,17 @@ def make_xlsx(*args) -> bytes:
     return _xlsx(*args)
 
 
+def _exit_with_parent() -> None:
+    """Each worker's initializer: end the worker when the build's process ends. A worker holds both ends of the pool's
+    job queue, so it would never see the queue close; after a SIGKILL of the build it would wait for jobs for ever."""
+    import threading
+    from multiprocessing.connection import wait
+
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=lambda: (wait([parent.sentinel]), os._exit(1)), daemon=True).start()
+
+
 def configured() -> int:
     """How many worker processes a build may start: JUNHENG_WORKERS, else one a core. 0 means none at all: every job,
     and the English edition too, made in the build's own process (for a machine already busy, such as a test run)."""
@@ -65,7 +76,8 @@ class Pool:
                 f.set_exception(e)
             return f
         if self._ex is None:
-            self._ex = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"))
+            self._ex = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                           initializer=_exit_with_parent)
         return self._ex.submit(fn, *args)
 
     def close(self) -> None:
