@@ -120,6 +120,7 @@ def build(v, out: Path, config_file: Path | None = None, force: bool = False, en
     from .. import archive
     from ..compute import compute_tables, write_tables
     from . import project
+    from .workers import Pool
 
     config_file = Path(config_file or project.config_of())
     out = Path(out)
@@ -136,14 +137,17 @@ def build(v, out: Path, config_file: Path | None = None, force: bool = False, en
     for stale in out.glob(".staging-*"):
         shutil.rmtree(stale, ignore_errors=True)
     staging.mkdir()
+    pool = Pool()
     try:
         outputs = compute_tables(v.tables)
         write_tables(outputs, staging / "data")
         checkpoint("compute")
         state = make_state(v, outputs, cache_of(out) / "svg")
+        started = project.start(state, pool)     # the chart font and the Vega bundle, on other cores during the archive
         state.archive = archive.rebuild(v, cache_of(out))
         checkpoint("archive")
-        project.write(state, staging / "source", config_file)
+        project.write(state, staging / "source", config_file, pool, started)
+        pool.close()
         checkpoint("generator")
         site = project.generate(staging / "source", engine, state.meta["commit_time"], cache_of(out))
         os.replace(site, staging / "site")
@@ -153,5 +157,6 @@ def build(v, out: Path, config_file: Path | None = None, force: bool = False, en
         stamp.parent.mkdir(parents=True, exist_ok=True)
         stamp.write_text(json.dumps({"inputs": inputs, "outputs": _outputs_hash(out)}), encoding="utf-8")
     finally:
+        pool.close()
         shutil.rmtree(staging, ignore_errors=True)
     return out / "site"

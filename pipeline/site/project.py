@@ -94,42 +94,48 @@ def _nav(pages: set[str], nav: list = NAV) -> list:
     return out
 
 
-def _pages_and_files(state: SiteState) -> tuple[dict[str, str], dict[str, bytes | str], dict[str, str], dict[str, bytes | str]]:
-    """Every page (Markdown) and every other generated file, the slow ones made on every core (see workers); then
-    the English edition's pages and files (none for a county with no data yet)."""
+def start(state: SiteState, pool) -> tuple[str | None, object]:
+    """Start the two slow jobs every page waits on, before the pages: the chart font (a chart rendered before it is
+    ready takes three times as long) and vl-convert's Vega bundle. The build starts them before it rebuilds the
+    archive, which keeps one core busy, so they are usually done when the first chart is drawn.
+    Returns the chart font's folder (None without the source font) and the bundle (text, or a Pending)."""
     from . import chartfont
+    from .workers import Pending, make_chart_font, vega_bundle
+
+    font_dir = None
+    files = chartfont.sources()
+    if files is not None and state.cache_dir is not None:
+        chars = chartfont.chars_of(*_chart_texts(state))
+        out = state.cache_dir.parent / "font" / chartfont.subset_key(files, chars)
+        for weight, path in sorted(files.items()):      # one face per worker
+            if not (out / f"covered-{weight}.txt").is_file():
+                pool.submit(make_chart_font, weight, path, chars, str(out))
+        font_dir = str(out)
+    import vl_convert
+
+    cached = state.cache_dir.parent / f"vega-bundle-{vl_convert.__version__}.js" if state.cache_dir is not None else None
+    bundle = cached.read_text(encoding="utf-8") if cached is not None and cached.is_file() else \
+        Pending(pool.submit(vega_bundle), cached)
+    return font_dir, bundle
+
+
+def _pages_and_files(state: SiteState, pool, started) -> tuple[dict[str, str], dict[str, bytes | str], dict[str, str], dict[str, bytes | str]]:
+    """Every page (Markdown) and every other generated file, the slow ones made on every core (see workers); then
+    the English edition's pages and files (none for a county with no data yet). `started`: what `start` gave."""
+    from . import checkpoint
     from .pages import Site
-    from .workers import Pending, Pool, make_chart_font, result, vega_bundle
+    from .workers import result
 
-    pool = Pool()      # static SVGs and Excel workbooks render on every core while the pages are written
-    try:
-        font_dir = None
-        files = chartfont.sources()
-        if files is not None and state.cache_dir is not None:
-            chars = chartfont.chars_of(*_chart_texts(state))
-            out = state.cache_dir.parent / "font" / chartfont.subset_key(files, chars)
-            for weight, path in sorted(files.items()):      # one face per worker
-                if not (out / f"covered-{weight}.txt").is_file():
-                    pool.submit(make_chart_font, weight, path, chars, str(out))
-            font_dir = str(out)
-        import vl_convert
-
-        cached = state.cache_dir.parent / f"vega-bundle-{vl_convert.__version__}.js" if state.cache_dir is not None else None
-        bundle = cached.read_text(encoding="utf-8") if cached is not None and cached.is_file() else \
-            Pending(pool.submit(vega_bundle), cached)
-        site = Site(state, pool, font_dir)
-        pages = site.build()
-        en = Site(state, pool, font_dir, lang="en")
-        en_pages = en.build() if site.years else {}
-        state.meta["county_en"] = en.county_en()           # the English edition's name (settings_en)
-        from . import checkpoint
-
-        checkpoint("pages")
-        extra = site.files()
-        en_extra = en.files() if en_pages else {}
-        extra["assets/vendor/vega/vega-bundle.js"] = result(bundle)
-    finally:
-        pool.close()
+    font_dir, bundle = started
+    site = Site(state, pool, font_dir)       # static SVGs and Excel workbooks render on every core while the pages are written
+    pages = site.build()
+    en = Site(state, pool, font_dir, lang="en")
+    en_pages = en.build() if site.years else {}
+    state.meta["county_en"] = en.county_en()           # the English edition's name (settings_en)
+    checkpoint("pages")
+    extra = site.files()
+    en_extra = en.files() if en_pages else {}
+    extra["assets/vendor/vega/vega-bundle.js"] = result(bundle)
     return pages, extra, en_pages, en_extra
 
 
@@ -219,9 +225,18 @@ def _write_files(docs: Path, files: dict) -> None:
             target.write_text(content, encoding="utf-8")
 
 
-def write(state: SiteState, dest: Path, base_config: Path) -> None:
-    """The whole site source under DEST (which must not exist yet)."""
-    pages, extra, en_pages, en_extra = _pages_and_files(state)
+def write(state: SiteState, dest: Path, base_config: Path, pool=None, started=None) -> None:
+    """The whole site source under DEST (which must not exist yet). POOL: a workers.Pool, else one of this call's own;
+    STARTED: what `start` gave with it, else started here."""
+    from .workers import Pool
+
+    own = pool is None
+    pool = Pool() if own else pool
+    try:
+        pages, extra, en_pages, en_extra = _pages_and_files(state, pool, started or start(state, pool))
+    finally:
+        if own:
+            pool.close()
     shutil.copytree(SOURCES / "docs", dest / "docs")
     shutil.copytree(SOURCES / "overrides", dest / "overrides")
     _write_files(dest / "docs", {**extra, **pages})
