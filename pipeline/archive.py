@@ -151,6 +151,7 @@ def rebuild(v, cache: Path | None = None) -> list[Release]:
     saved = schemas.own()
     code = _code_key() if cache is not None else ""
     top = _git(["rev-parse", "--show-toplevel"], Path(v.package.root).resolve())
+    read_before: dict = {}       # commit -> its validated data and the schemas it brought: several releases, one reading
     try:
         for r in releases:
             r.commit = recorded.get(r.release) or commits.get(r.release)
@@ -163,13 +164,18 @@ def rebuild(v, cache: Path | None = None) -> list[Release]:
             if entry is not None and (entry / "done.json").is_file():
                 _load(r, entry)
                 continue
-            with tempfile.TemporaryDirectory(prefix="junheng-archive-") as tmp:
-                try:
-                    old = checkout_data(r.commit, Path(v.package.root), Path(tmp))
-                except DiffError as e:
-                    r.problem = Say(f"无法取出提交 {r.commit[:7]} 中的数据：{e}", f"The data of commit {r.commit[:7]} could not be read: ") + str(e)
-                    continue
-                ov = validate(old)
+            if r.commit in read_before:
+                ov, own = read_before[r.commit]
+                schemas.use(own)
+            else:
+                with tempfile.TemporaryDirectory(prefix="junheng-archive-") as tmp:
+                    try:
+                        old = checkout_data(r.commit, Path(v.package.root), Path(tmp))
+                    except DiffError as e:
+                        r.problem = Say(f"无法取出提交 {r.commit[:7]} 中的数据：{e}", f"The data of commit {r.commit[:7]} could not be read: ") + str(e)
+                        continue
+                    ov = validate(old)
+                read_before[r.commit] = ov, schemas.own()
             if not ov.valid:
                 first = ov.report.errors[0]
                 where = Path(first.file).name if first.file else ""
