@@ -111,24 +111,29 @@ def _validate(data_dir: Path) -> Validated:
         return out
     raw: dict[str, pa.Table] = {}
     shown: dict[str, str] = {}
+    misread: set[str] = set()
     for name in TABLES:
         if name not in pkg.paths:
             continue
         schema = load(name)
         shown[name] = display_path(pkg.paths[name])
+        before = len(report.errors)
         tbl = read.read_table(name, pkg.paths[name], schema, report)
         if tbl is not None:
             raw[name] = tbl
+        if len(report.errors) != before:
+            misread.add(name)                # a row it could not read (misaligned, blank) is not in the table
     clean: set[str] = set()
     for name, tbl in raw.items():
         before = len(report.errors)
         _scan_text(tbl, load(name), shown[name], report)
         out.arrow[name] = _typed(tbl, load(name), shown[name], report)
-        if len(report.errors) == before:
+        if len(report.errors) == before and name not in misread:
             clean.add(name)
+    unclean = frozenset(shown) - clean       # a table with errors of its own may have lost or shifted the row a key names
     for name in list(out.arrow):
         before = len(report.errors)
-        _keys(name, out.arrow, shown, report)
+        _keys(name, out.arrow, shown, report, unclean)
         if len(report.errors) != before:
             clean.discard(name)
     _Domain(out.arrow, shown, report, clean).run()
@@ -398,7 +403,7 @@ def _complete(tbl: pa.Table, cols) -> pa.ChunkedArray | pa.Array:
     return ok
 
 
-def _keys(name: str, tables: dict, shown: dict, report: Report) -> None:
+def _keys(name: str, tables: dict, shown: dict, report: Report, unclean: frozenset = frozenset()) -> None:
     schema = load(name)
     tbl = tables[name]
     file = shown[name]
@@ -411,7 +416,7 @@ def _keys(name: str, tables: dict, shown: dict, report: Report) -> None:
         # can only merge two keys, never split one, so "as many" is exact); otherwise group to find them
         joined = pc.binary_join_element_wise(*(pc.cast(full[k], pa.string()) for k in pk), "\x1f")
         if full.num_rows and len(pc.unique(joined)) == full.num_rows:
-            return _foreign_keys(schema, tbl, tables, shown, report)
+            return _foreign_keys(schema, tbl, tables, shown, report, unclean)
         groups = full.group_by(pk).aggregate([(ROW, "count"), (ROW, "min")])
         twice = groups.filter(pc.greater(groups[f"{ROW}_count"], 1))
         if twice.num_rows:
@@ -423,10 +428,13 @@ def _keys(name: str, tables: dict, shown: dict, report: Report) -> None:
                     desc = "、".join(f"{schema.field(k).title} {r[k]}" for k in pk)
                     _add(report, ERROR, "primary-key", file, schema, pk[-1], [r[ROW]], [" / ".join(map(str, key))],
                          f"与第 {f0} 行重复（{desc}）：同一组合只能有一行。", "请删除重复的行，或更正年份、学校等关键列。")
-    _foreign_keys(schema, tbl, tables, shown, report)
+    _foreign_keys(schema, tbl, tables, shown, report, unclean)
 
 
-def _foreign_keys(schema: TableSchema, tbl: pa.Table, tables: dict, shown: dict, report: Report) -> None:
+def _foreign_keys(schema: TableSchema, tbl: pa.Table, tables: dict, shown: dict, report: Report,
+                  unclean: frozenset = frozenset()) -> None:
+    """Every key value must be in the table it refers to. When that table has errors of its own (a misaligned row, a
+    bad cell), the value may be in a row it could not read: the fix says to correct that file first."""
     file = shown[schema.name]
     for fk in schema.foreign_keys:
         ref = fk["reference"]
@@ -444,13 +452,15 @@ def _foreign_keys(schema: TableSchema, tbl: pa.Table, tables: dict, shown: dict,
             keys = zip(*(pc.cast(tbl[c], pa.string()).to_pylist() for c in cols))
             bad = [i for i, (k, ok) in enumerate(zip(keys, complete.to_pylist())) if ok and k not in have]
         tshown = shown.get(ref["resource"], file).split("/")[-1]
+        first = f"{tshown} 本身有错误（见该文件的提示），这个值可能就在出错的那一行：请先改正 {tshown}，再看这里是否仍然报错；" \
+            if (ref["resource"] or schema.name) in unclean else ""
         for i in bad:
             r = tbl.slice(i, 1).to_pylist()[0]
             v = " / ".join(str(r[c]) for c in cols)
             title = schema.field(cols[0]).title
             _add(report, ERROR, "foreign-key", file, schema, cols[0], [r[ROW]], [v],
                  f"{title} {v} 在 {tshown} 中不存在。",
-                 f"请先在 {tshown} 中添加它，或更正为 {tshown} 中已有的值。")
+                 first + f"{'如果仍然报错，请' if first else '请先'}在 {tshown} 中添加它，或更正为 {tshown} 中已有的值。")
 
 
 # ---------------------------------------------------------------- domain checks

@@ -51,3 +51,23 @@ def test_bad_input_is_located(case: str, minimal_copy: Path):
     # the human format names the file too
     human = CliRunner().invoke(main, ["validate", "--data-dir", str(minimal_copy)])
     assert expected["file"] in human.output and "Traceback" not in human.output
+
+
+def _fk_fixes(folder: Path) -> list[str]:
+    result = CliRunner().invoke(main, ["validate", "--data-dir", str(folder), "--format", "json"])
+    return [f["fix"] for f in json.loads(result.output)["findings"] if f["code"] == "foreign-key" and f["file"].endswith("schools.csv")]
+
+
+def test_a_missing_key_points_first_at_errors_in_the_file_it_refers_to(minimal_copy: Path):
+    # a misaligned row in towns.csv (a tab for the first comma): its town is not read, so schools.csv's rows in that
+    # town refer to a town that seems missing; their messages send the clerk to towns.csv first
+    path = minimal_copy / "towns.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace(",", "\t", 1)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    fixes = _fk_fixes(minimal_copy)
+    assert fixes and all(f.startswith("towns.csv 本身有错误") and "如果仍然报错，请在 towns.csv 中添加它" in f for f in fixes)
+    # the same missing town with towns.csv in order: only the plain advice
+    path.write_text("\n".join(ln for i, ln in enumerate(lines) if i != 1) + "\n", encoding="utf-8")
+    fixes = _fk_fixes(minimal_copy)
+    assert fixes and all(f == "请先在 towns.csv 中添加它，或更正为 towns.csv 中已有的值。" for f in fixes), fixes
