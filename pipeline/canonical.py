@@ -11,6 +11,7 @@ import csv
 import io
 import math
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -29,7 +30,9 @@ def cell(value, ftype: str) -> str:
         x = float(value)
         if x.is_integer() and abs(x) < 2**53:
             return str(int(x))
-        return format(x, ".15g")       # 15 significant digits: what Excel keeps, so a workbook round trip is exact
+        # 15 significant digits: what Excel keeps, so a workbook round trip is exact; written out in full, never
+        # with an exponent (1e-05), which validation refuses
+        return format(Decimal(format(x, ".15g")), "f")
     return str(value)
 
 

@@ -27,7 +27,10 @@ from .report import ERROR, WARNING, Finding, Report
 from .schemas import TABLES, TableSchema, load
 
 _INT = re.compile(r"[+-]?[0-9]+")
-_NUM = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
+# no exponent (1.23E+07): Excel writes a number it shows that way into a CSV as shown, its last digits lost
+_NUM = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
+_SCIENTIFIC = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)[eE][+-]?[0-9]+")
+
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _TRUE, _FALSE = {"true", "True", "TRUE", "1"}, {"false", "False", "FALSE", "0"}
 _FULLWIDTH = re.compile(r"[０-９．，－＋]")
@@ -195,11 +198,18 @@ def _shift(arr: pa.Array) -> pa.Array:
 
 # ---------------------------------------------------------------- field checks
 
+def _excel_shown(what: str = "数字", fmt: str = "“数值”（小数位数按需要）或“文本”") -> str:
+    return (f"这是 Excel 的科学计数法（如 1.23E+07），另存为 CSV 时末尾的数字已经丢失。请在 Excel 中把这一列的单元格格式设为"
+            f"{fmt}，按原始资料重新填写完整的{what}。")
+
+
 def _number_hint(v: str, integer: bool) -> str:
     if _FULLWIDTH.search(v):
         return "其中有全角数字或符号（如 １２３、，），请改为半角数字（切换输入法到英文状态后重新输入）。"
     if re.fullmatch(r"[+-]?[\d,，]+(\.\d+)?", v) and ("," in v or "，" in v):
         return f"请去掉千位分隔符，写成 {re.sub('[,，]', '', v)}。"
+    if _SCIENTIFIC.fullmatch(v):
+        return _excel_shown()
     if v.endswith(("%", "％")):
         return "请去掉百分号，只填写数字。"
     if "万" in v:
@@ -287,7 +297,9 @@ def _typed(tbl: pa.Table, schema: TableSchema, file: str, report: Report) -> pa.
             if "pattern" in c:
                 r, v = _at(pc.and_(filled, pc.invert(_fullmatch(s, c["pattern"]))), rows, s)
                 fix = "应为 10 位数字的学校标识码，请与教育事业统计报表核对。" if f.name.endswith("school_id") else f"格式应符合：{_pattern_zh(c['pattern'])}。"
-                _add(report, ERROR, "pattern", file, schema, f.name, r, v, f"{f.title}的格式不对。", fix)
+                for row, value in zip(r, v):
+                    _add(report, ERROR, "pattern", file, schema, f.name, [row], [value], f"{f.title}的格式不对。",
+                         _excel_shown(f.title, "“文本”") if _SCIENTIFIC.fullmatch(value) else fix)
         if "enum" in c:
             allowed = [str(x) for x in c["enum"]]
             for r, v in zip(*_at(pc.and_(filled, pc.invert(pc.is_in(s, value_set=pa.array(allowed)))), rows, s)):
@@ -454,8 +466,11 @@ def _foreign_keys(schema: TableSchema, tbl: pa.Table, tables: dict, shown: dict,
         tshown = shown.get(ref["resource"], file).split("/")[-1]
         first = f"{tshown} 本身有错误（见该文件的提示），这个值可能就在出错的那一行：请先改正 {tshown}，再看这里是否仍然报错；" \
             if (ref["resource"] or schema.name) in unclean else ""
+        flagged = {f.row for f in report.errors if f.file == file and f.column == cols[0]}
         for i in bad:
             r = tbl.slice(i, 1).to_pylist()[0]
+            if r[ROW] in flagged:
+                continue             # the cell has its message already (a wrong format, say): no second one
             v = " / ".join(str(r[c]) for c in cols)
             title = schema.field(cols[0]).title
             _add(report, ERROR, "foreign-key", file, schema, cols[0], [r[ROW]], [v],

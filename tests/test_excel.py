@@ -141,3 +141,17 @@ def test_round_trip_of_the_shipped_data_is_exact(tmp_path):
     r = cli("import", tmp_path / "t.xlsx", "--data-dir", data)
     assert r.exit_code == 0 and "没有改动任何文件" in r.output, r.output
     assert tree_hash(data) == before
+
+
+def test_a_tiny_number_in_a_workbook_is_written_out_in_full(minimal_copy, workbook):
+    # Python writes 0.00005 as 5e-05; validation refuses exponents (Excel's 1.23E+07 has lost digits), so the import
+    # must write the digits out
+    wb = load_workbook(workbook)
+    ws = wb[sheet_title(load("quality_monitoring"))]
+    col = [c.value for c in ws[2]].index("school_diff_rate") + 1
+    ws.cell(row=3, column=col).value = 0.00005
+    wb.save(workbook)
+    r = cli("import", workbook, "--data-dir", minimal_copy)
+    assert r.exit_code == 0, r.output
+    text = (minimal_copy / "quality_monitoring.csv").read_text(encoding="utf-8")
+    assert ",0.00005" in text and "e-05" not in text

@@ -62,3 +62,15 @@ def test_the_one_intended_difference_fullwidth_digits(tmp_path):
     edit(data, path.name, 2, "classes", "１２")
     assert (2, "classes") in {(f.row, f.column) for f in validate(data).report.errors}
     assert (2, "classes") not in _frictionless_cells(path, "school_levels")
+
+
+def test_the_second_intended_difference_a_number_with_an_exponent(tmp_path):
+    """Frictionless reads 1.23E+07 as 12,300,000; the data contract refuses it: a number Excel shows that way is
+    written into the CSV as shown, with its last digits gone (12,345,678.9 becomes 1.23E+07)."""
+    data = tmp_path / "data"
+    shutil.copytree(MINIMAL, data)
+    path = data / "school_facilities.csv"
+    edit(data, path.name, 2, "equipment_value_yuan", "1.23E+07")
+    errors = [f for f in validate(data).report.errors if (f.row, f.column) == (2, "equipment_value_yuan")]
+    assert errors and "科学计数法" in errors[0].fix
+    assert (2, "equipment_value_yuan") not in _frictionless_cells(path, "school_facilities")
