@@ -15,7 +15,7 @@ import re
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pyarrow as pa
@@ -219,6 +219,22 @@ def _number_hint(v: str, integer: bool) -> str:
     return "请只填写阿拉伯数字（不要写单位、文字或空格）。"
 
 
+_DATE_WRITTEN = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+
+
+def _date_hint(v: str) -> str:
+    """The date a clerk most likely meant, when it is plain: 2025/9/1 or 2025年9月1日, or an Excel date serial."""
+    m = _DATE_WRITTEN.fullmatch(v)
+    try:
+        if m:
+            return f"是否应为 {date(*map(int, m.groups())).isoformat()}？"
+        if v.isascii() and v.isdigit() and 20000 <= int(v) <= 80000:     # Excel's day count from 1899-12-30 (1954–2119)
+            return f"这像是 Excel 的日期序号，对应 {(date(1899, 12, 30) + timedelta(days=int(v))).isoformat()}。"
+    except ValueError:
+        pass                                                              # 2025/2/30: no such day
+    return ""
+
+
 def _add(report: Report, sev: str, code: str, file: str, schema: TableSchema, col: str | None, rows, values,
          message: str, fix: str) -> None:
     letter = col_letter(schema.names.index(col)) if col in schema.names else None
@@ -287,9 +303,9 @@ def _typed(tbl: pa.Table, schema: TableSchema, file: str, report: Report) -> pa.
                 except ValueError:
                     good.append(False)
             ok = pa.array(good, type=pa.bool_())
-            r, v = _at(pc.invert(ok), rows, s)
-            _add(report, ERROR, "type", file, schema, f.name, r, v, "不是有效的日期。",
-                 "请按 YYYY-MM-DD 填写，例如 2025-09-01（Excel 中可把单元格格式设为“文本”后输入）。")
+            for row, value in zip(*_at(pc.invert(ok), rows, s)):
+                _add(report, ERROR, "type", file, schema, f.name, [row], [value], "不是有效的日期。", _date_hint(value)
+                     + "请按 YYYY-MM-DD 填写，例如 2025-09-01（Excel 中可把单元格格式设为“文本”后输入）。")
             col = pc.if_else(pc.and_(ok, filled), s, _NULL_STR)
         else:
             col = pc.if_else(filled, s, _NULL_STR)

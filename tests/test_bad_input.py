@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import FIXTURES, tree_hash
+from conftest import FIXTURES, edit, tree_hash
 from pipeline.cli import main
 
 CASES = sorted(p.name for p in (FIXTURES / "bad_input").iterdir() if p.is_dir())
@@ -71,3 +71,14 @@ def test_a_missing_key_points_first_at_errors_in_the_file_it_refers_to(minimal_c
     path.write_text("\n".join(ln for i, ln in enumerate(lines) if i != 1) + "\n", encoding="utf-8")
     fixes = _fk_fixes(minimal_copy)
     assert fixes and all(f == "请先在 towns.csv 中添加它，或更正为 towns.csv 中已有的值。" for f in fixes), fixes
+
+
+@pytest.mark.parametrize("written,hint", [("2022/3/10", "是否应为 2022-03-10？"), ("2022年3月10日", "是否应为 2022-03-10？"),
+                                          ("2022.3.10", "是否应为 2022-03-10？"), ("45901", "Excel 的日期序号，对应 2025-09-01"),
+                                          ("2022/2/30", None), ("上月", None)])
+def test_a_date_written_another_way_gets_the_date_it_most_likely_means(minimal_copy: Path, written, hint):
+    edit(minimal_copy, "task_updates.csv", 2, "date", written)
+    result = CliRunner().invoke(main, ["validate", "--data-dir", str(minimal_copy), "--format", "json"])
+    (f,) = [f for f in json.loads(result.output)["findings"] if f["file"].endswith("task_updates.csv") and f["row"] == 2]
+    assert f["value"] == written and f["fix"].endswith("请按 YYYY-MM-DD 填写，例如 2025-09-01（Excel 中可把单元格格式设为“文本”后输入）。")
+    assert (hint in f["fix"]) if hint else f["fix"].startswith("请按")
