@@ -76,10 +76,15 @@ class Report:
         return not self.errors
 
     def by_file(self) -> dict[str, list[Finding]]:
+        """Findings by file: the files with errors first, each in the order validation came to it (how a file is read,
+        then its cells, then its keys, then the checks across tables), so a file whose error makes errors elsewhere
+        (a misaligned town in towns.csv, missing from schools.csv) comes before them; then the files with warnings."""
         out: dict[str, list[Finding]] = defaultdict(list)
         for f in self.findings:
             out[f.file].append(f)
-        return {k: sorted(v, key=lambda f: (f.row or 0)) for k, v in sorted(out.items())}
+        first = {k: i for i, k in reversed(list(enumerate(f.file for f in self.findings)))}
+        order = sorted(out, key=lambda k: (all(f.severity != ERROR for f in out[k]), first[k]))
+        return {k: sorted(out[k], key=lambda f: (f.row or 0)) for k in order}
 
 
 def _short(v: str, n: int = 60) -> str:

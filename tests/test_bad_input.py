@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -67,6 +68,14 @@ def test_a_missing_key_points_first_at_errors_in_the_file_it_refers_to(minimal_c
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     fixes = _fk_fixes(minimal_copy)
     assert fixes and all(f.startswith("towns.csv 本身有错误") and "如果仍然报错，请在 towns.csv 中添加它" in f for f in fixes)
+    # and the clerk reads towns.csv's own error first: the files with errors in the order validation came to them
+    # (reading, then cells, then keys), not by name; a file with warnings only after them
+    out = CliRunner().invoke(main, ["validate", "--data-dir", str(minimal_copy)]).output
+    heads = [(m[1], int(m[2]) > 0) for m in re.finditer(r"([^/\n]+\.csv)：(\d+) 个错误，\d+ 个警告", out)]
+    names = [n for n, _ in heads]
+    assert names.index("towns.csv") < names.index("schools.csv"), names
+    assert [e for _, e in heads] == sorted((e for _, e in heads), reverse=True), heads      # errors before warnings only
+    assert not heads[-1][1], heads                                     # (the minimal data has warnings of its own)
     # the same missing town with towns.csv in order: only the plain advice
     path.write_text("\n".join(ln for i, ln in enumerate(lines) if i != 1) + "\n", encoding="utf-8")
     fixes = _fk_fixes(minimal_copy)
