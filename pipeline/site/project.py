@@ -225,18 +225,10 @@ def _write_files(docs: Path, files: dict) -> None:
             target.write_text(content, encoding="utf-8")
 
 
-def write(state: SiteState, dest: Path, base_config: Path, pool=None, started=None) -> None:
-    """The whole site source under DEST (which must not exist yet). POOL: a workers.Pool, else one of this call's own;
-    STARTED: what `start` gave with it, else started here."""
-    from .workers import Pool
-
-    own = pool is None
-    pool = Pool() if own else pool
-    try:
-        pages, extra, en_pages, en_extra = _pages_and_files(state, pool, started or start(state, pool))
-    finally:
-        if own:
-            pool.close()
+def write(state: SiteState, dest: Path, base_config: Path, pool, started) -> None:
+    """The whole site source under DEST (which must not exist yet), its slow parts made on POOL (a workers.Pool);
+    STARTED: what `start` gave with that pool."""
+    pages, extra, en_pages, en_extra = _pages_and_files(state, pool, started)
     shutil.copytree(SOURCES / "docs", dest / "docs")
     shutil.copytree(SOURCES / "overrides", dest / "overrides")
     _write_files(dest / "docs", {**extra, **pages})
