@@ -33,6 +33,8 @@ _SCIENTIFIC = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)[eE][+-]?[0-9]+")
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _TRUE, _FALSE = {"true", "True", "TRUE", "1"}, {"false", "False", "FALSE", "0"}
+_BOOL_WORDS = {**dict.fromkeys(["是", "有", "对", "√", "✓", "y", "yes", "t", "真"], "true"),
+               **dict.fromkeys(["否", "无", "没有", "不是", "×", "✗", "n", "no", "f", "假"], "false")}
 _FULLWIDTH = re.compile(r"[０-９．，－＋]")
 _TYPE_ZH = {"integer": "整数", "number": "数字", "boolean": "true 或 false", "date": "日期（YYYY-MM-DD）", "string": "文本"}
 # Arrow's regex engine (RE2) reads \s \d \w \b as ASCII and has no look-around; patterns using them run in Python's re
@@ -291,9 +293,10 @@ def _typed(tbl: pa.Table, schema: TableSchema, file: str, report: Report) -> pa.
         elif f.type == "boolean":
             yes = pc.is_in(s, value_set=pa.array(sorted(_TRUE)))
             no = pc.is_in(s, value_set=pa.array(sorted(_FALSE)))
-            r, v = _at(pc.invert(pc.or_(pc.or_(yes, no), empty)), rows, s)
-            _add(report, ERROR, "type", file, schema, f.name, r, v, "应为 true 或 false。",
-                 "是/有 请填 true，否/无 请填 false。")
+            for row, value in zip(*_at(pc.invert(pc.or_(pc.or_(yes, no), empty)), rows, s)):
+                meant = _BOOL_WORDS.get(value.strip().lower())
+                _add(report, ERROR, "type", file, schema, f.name, [row], [value], "应为 true 或 false。",
+                     (f"是否应为 {meant}？" if meant else "") + "是/有 请填 true，否/无 请填 false。")
             col = pc.if_else(yes, True, pc.if_else(no, False, pa.scalar(None, pa.bool_())))
         elif f.type == "date":
             good = []
@@ -320,7 +323,7 @@ def _typed(tbl: pa.Table, schema: TableSchema, file: str, report: Report) -> pa.
             allowed = [str(x) for x in c["enum"]]
             for r, v in zip(*_at(pc.and_(filled, pc.invert(pc.is_in(s, value_set=pa.array(allowed)))), rows, s)):
                 guess = [a for a in allowed if a in v or v in a]
-                hint = f"是否应为「{guess[0]}」？" if guess else ""
+                hint = f"是否应为「{guess[0]}」？" if len(guess) == 1 else ""      # 城区（镇区）: two, so no guess
                 _add(report, ERROR, "enum", file, schema, f.name, [r], [v], "不是允许的取值。",
                      f"{hint}只能填写：{'、'.join(allowed)}。")
         if c.get("unique"):

@@ -91,3 +91,13 @@ def test_a_date_written_another_way_gets_the_date_it_most_likely_means(minimal_c
     (f,) = [f for f in json.loads(result.output)["findings"] if f["file"].endswith("task_updates.csv") and f["row"] == 2]
     assert f["value"] == written and f["fix"].endswith("请按 YYYY-MM-DD 填写，例如 2025-09-01（Excel 中可把单元格格式设为“文本”后输入）。")
     assert (hint in f["fix"]) if hint else f["fix"].startswith("请按")
+
+
+@pytest.mark.parametrize("column,written,guess", [("is_boarding", "否", "是否应为 false？"), ("is_boarding", "Yes", "是否应为 true？"),
+                                                  ("is_boarding", "寄宿", None), ("area_type", "乡村地区", "是否应为「乡村」？"),
+                                                  ("area_type", "城区（镇区）", None)])
+def test_a_near_miss_gets_a_guess_only_when_one_value_fits(minimal_copy: Path, column, written, guess):
+    edit(minimal_copy, "schools.csv", 2, column, written)
+    result = CliRunner().invoke(main, ["validate", "--data-dir", str(minimal_copy), "--format", "json"])
+    (f,) = [f for f in json.loads(result.output)["findings"] if f["file"].endswith("schools.csv") and f["row"] == 2]
+    assert (f["fix"].startswith(guess)) if guess else "是否应为" not in f["fix"], f["fix"]
