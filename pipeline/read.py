@@ -304,7 +304,7 @@ def read_table(name: str, path: Path, schema: TableSchema, report: Report) -> pa
         return None
     fast = _read_arrow(raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw, header)   # bytes already checked as UTF-8
     if fast is not None:
-        return _with_later_columns(fast, header, schema)
+        return _without_totals(_with_later_columns(fast, header, schema), schema, shown, report)
     width = len(header)
     try:
         records = list(csv.reader(io.StringIO(text, newline="")))
@@ -328,7 +328,37 @@ def read_table(name: str, path: Path, schema: TableSchema, report: Report) -> pa
         rownums.append(i)
     cols = {h: pa.array([r[j] for r in rows], type=pa.string()) for j, h in enumerate(header)}
     cols[ROW] = pa.array(rownums, type=pa.int64())
-    return _with_later_columns(pa.table(cols), header, schema)
+    return _without_totals(_with_later_columns(pa.table(cols), header, schema), schema, shown, report)
+
+
+# a text cell that is only a total's label: 合计, 小计, 总计, 全县合计, "合 计：" (a spreadsheet's totals row)
+_TOTAL = r"^\s*(全县|全市|全区|全镇|本县|各校)?\s*(合\s*计|小\s*计|总\s*计)\s*[:：]?\s*$"
+
+
+def _without_totals(tbl: pa.Table, schema: TableSchema, shown: str, report: Report) -> pa.Table:
+    """A totals row pasted under the data (合计, 小计) is one error, named once, and left out of the table: the site
+    sums the rows itself, and the row's empty key cells would otherwise give a message each."""
+    import pyarrow.compute as pc
+
+    text = [f.name for f in schema.fields if f.type == "string" and f.name in tbl.column_names]
+    if not text or not tbl.num_rows:
+        return tbl
+    if not any(pc.any(pc.match_substring(tbl[name], "计")).as_py() for name in text):
+        return tbl                   # the usual case, found by a plain substring search (a third of the regex's time)
+    hit = None
+    for name in text:
+        m = pc.match_substring_regex(tbl[name], _TOTAL)
+        hit = m if hit is None else pc.or_(hit, m)
+    hit = pc.fill_null(hit, False)
+    if not pc.any(hit).as_py():
+        return tbl
+    for row in tbl.filter(hit).to_pylist():
+        cell = next(n for n in text if re.match(_TOTAL, row[n]))
+        report.add(Finding(ERROR, "total-row", shown, f"这一行像是合计行（{schema.field(cell).title}填的是「{inert.text(row[cell].strip(), 20)}」）。"
+                           "数据表只填逐校、逐项的原始数据，合计、小计由本站计算。", "请删除这一行。", row=row[ROW], column=cell,
+                           column_letter=col_letter(schema.names.index(cell)), column_title=schema.field(cell).title,
+                           value=personal.mask(row[cell])))
+    return tbl.filter(pc.invert(hit))
 
 
 def _with_later_columns(tbl: pa.Table, header: list[str], schema: TableSchema) -> pa.Table:

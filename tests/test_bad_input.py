@@ -101,3 +101,22 @@ def test_a_near_miss_gets_a_guess_only_when_one_value_fits(minimal_copy: Path, c
     result = CliRunner().invoke(main, ["validate", "--data-dir", str(minimal_copy), "--format", "json"])
     (f,) = [f for f in json.loads(result.output)["findings"] if f["file"].endswith("schools.csv") and f["row"] == 2]
     assert (f["fix"].startswith(guess)) if guess else "是否应为" not in f["fix"], f["fix"]
+
+
+@pytest.mark.parametrize("blank_row", [False, True])       # a blank row sends the file to the exact reader
+def test_a_totals_row_is_one_message_whichever_reader_reads_the_file(minimal_copy: Path, blank_row):
+    path = minimal_copy / "schools.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    cells = [""] * len(lines[0].split(","))
+    cells[1] = "全县 合 计："                           # school_name, a text column
+    lines += ([""] if blank_row else []) + [",".join(cells)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = [f for f in validate_folder(minimal_copy) if f["file"].endswith("schools.csv")]
+    total = len(lines)
+    assert [(f["code"], f["row"]) for f in found if f["row"] == total] == [("total-row", total)], found
+    assert ("blank-row" in {f["code"] for f in found}) == blank_row
+
+
+def validate_folder(folder: Path) -> list[dict]:
+    result = CliRunner().invoke(main, ["validate", "--data-dir", str(folder), "--format", "json"])
+    return json.loads(result.output)["findings"]
