@@ -193,6 +193,24 @@ def _fullmatch(s, pattern: str):
     return pc.match_substring_regex(s, f"^(?:{pattern})$")
 
 
+def _merged(empty, rows) -> set[int]:
+    """The rows of empty cells that run two or more deep under a filled one, as cells merged in Excel come out in a CSV
+    (the value in the first row only)."""
+    out: set[int] = set()
+    run: list[int] = []
+    filled_above = False
+    for is_empty, row in zip(empty.to_pylist(), rows.to_pylist()):
+        if is_empty:
+            run.append(row)
+            continue
+        if filled_above and len(run) >= 2:
+            out.update(run)
+        run, filled_above = [], True
+    if filled_above and len(run) >= 2:
+        out.update(run)
+    return out
+
+
 def _shift(arr: pa.Array) -> pa.Array:
     """The previous element of each position (null for the first)."""
     return pa.concat_arrays([pa.nulls(1, arr.type), arr.slice(0, len(arr) - 1)]) if len(arr) else arr
@@ -269,8 +287,11 @@ def _typed(tbl: pa.Table, schema: TableSchema, file: str, report: Report) -> pa.
         c = f.constraints
         if c.get("required"):
             (r,) = _at(empty, rows)
-            _add(report, ERROR, "required", file, schema, f.name, r, [""] * len(r),
-                 f"{f.title}是必填项，不能为空。", f"请填写{f.title}（{_TYPE_ZH.get(f.type, '')}）。")
+            merged = _merged(empty, rows) if r else set()
+            for under, fix in ((False, ""), (True, "如果在 Excel 中合并了这几个单元格，另存为 CSV 后只有第一行有值：请取消合并，把值填到每一行。")):
+                rs = [x for x in r if (x in merged) == under]
+                _add(report, ERROR, "required", file, schema, f.name, rs, [""] * len(rs),
+                     f"{f.title}是必填项，不能为空。", f"请填写{f.title}（{_TYPE_ZH.get(f.type, '')}）。" + fix)
         if f.type in ("integer", "number"):
             rx = _INT if f.type == "integer" else _NUM
             ok = pc.or_(pc.ascii_is_decimal(s), empty)      # plain digits match either pattern: the usual case, fast

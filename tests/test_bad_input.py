@@ -120,3 +120,11 @@ def test_a_totals_row_is_one_message_whichever_reader_reads_the_file(minimal_cop
 def validate_folder(folder: Path) -> list[dict]:
     result = CliRunner().invoke(main, ["validate", "--data-dir", str(folder), "--format", "json"])
     return json.loads(result.output)["findings"]
+
+
+def test_blank_cells_under_a_filled_one_are_named_as_cells_merged_in_excel(minimal_copy: Path):
+    for row in (3, 4, 5, 10):                           # rows 3–5 under a filled row 2 (a merge), row 10 alone
+        edit(minimal_copy, "school_levels.csv", row, "year", "")
+    found = {f["row"]: f["fix"] for f in validate_folder(minimal_copy) if f["code"] == "required" and f["column"] == "year"}
+    assert sorted(found) == [3, 4, 5, 10]
+    assert all("合并" in found[r] for r in (3, 4, 5)) and "合并" not in found[10], found
