@@ -294,9 +294,15 @@ def import_(source: Path, data_dir: Path, table: str | None, force: bool) -> Non
     """
     from .importer import run_import
 
+    import shlex
+
+    from .report import render_text
+
     r = run_import(source, data_dir, force=force, table=table)
     if not r.report.valid:
-        _print_report(r.report, "text")
+        given = str(source)                                 # as typed; quoted only where a shell needs it (not 2026年数据.xlsx)
+        given = shlex.quote(given) if any(c.isspace() or c in "'\"$`\\!*?&;|<>()[]{}#~" for c in given) else given
+        click.echo(render_text(r.report, again=f"junheng import {given}"))
         click.echo("没有写入任何文件。", err=True)
         sys.exit(1)
     if r.refused:

@@ -99,7 +99,8 @@ def _more(report: Report, file: str) -> list[str]:
     return out
 
 
-def render_text(report: Report) -> str:
+def render_text(report: Report, again: str = "junheng validate") -> str:
+    """The report for a terminal; AGAIN: the command to run once the files are corrected."""
     lines = []
     for file, items in report.by_file().items():
         ne = sum(1 for f in items if f.severity == ERROR)
@@ -112,7 +113,7 @@ def render_text(report: Report) -> str:
     if report.valid:
         lines.append(f"数据校验通过（{len(report.warnings)} 个警告，警告不阻止发布，但请核实）。")
     else:
-        lines.append(f"数据校验未通过：{len(report.errors)} 个错误需要修正。请按每条提示修改对应文件后重新运行 junheng validate。")
+        lines.append(f"数据校验未通过：{len(report.errors)} 个错误需要修正。请按每条提示修改对应文件后重新运行 {again}。")
     return "\n".join(lines)
 
 

@@ -288,7 +288,7 @@ def _typed(tbl: pa.Table, schema: TableSchema, file: str, report: Report) -> pa.
         if c.get("required"):
             (r,) = _at(empty, rows)
             merged = _merged(empty, rows) if r else set()
-            for under, fix in ((False, ""), (True, "如果在 Excel 中合并了这几个单元格，另存为 CSV 后只有第一行有值：请取消合并，把值填到每一行。")):
+            for under, fix in ((False, ""), (True, "如果在 Excel 中合并了这几个单元格，只有第一行算有值：请取消合并，把值填到每一行。")):
                 rs = [x for x in r if (x in merged) == under]
                 _add(report, ERROR, "required", file, schema, f.name, rs, [""] * len(rs),
                      f"{f.title}是必填项，不能为空。", f"请填写{f.title}（{_TYPE_ZH.get(f.type, '')}）。" + fix)

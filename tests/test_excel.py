@@ -76,6 +76,7 @@ def test_bad_value_reports_sheet_row_column_and_writes_nothing(minimal_copy, wor
     assert "工作表「学校分学段情况」" in r.output and "第 5 行" in r.output and "D 列 students" in r.output
     assert "第 6 行" in r.output and "公式" in r.output
     assert "没有写入任何文件" in r.output and "Traceback" not in r.output
+    assert f"修改对应文件后重新运行 junheng import {workbook}。" in r.output      # the command the clerk ran
     assert tree_hash(minimal_copy) == before
 
 
