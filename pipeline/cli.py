@@ -292,10 +292,9 @@ def import_(source: Path, data_dir: Path, table: str | None, force: bool) -> Non
       junheng import 2026年数据.xlsx
       junheng import 从Excel另存的schools.csv
     """
-    from .importer import run_import
-
     import shlex
 
+    from .importer import run_import
     from .report import render_text
 
     r = run_import(source, data_dir, force=force, table=table)

@@ -82,8 +82,7 @@ class Report:
         out: dict[str, list[Finding]] = defaultdict(list)
         for f in self.findings:
             out[f.file].append(f)
-        first = {k: i for i, k in reversed(list(enumerate(f.file for f in self.findings)))}
-        order = sorted(out, key=lambda k: (all(f.severity != ERROR for f in out[k]), first[k]))
+        order = sorted(out, key=lambda k: all(f.severity != ERROR for f in out[k]))    # stable: first seen, first
         return {k: sorted(out[k], key=lambda f: (f.row or 0)) for k in order}
 
 

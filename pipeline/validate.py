@@ -28,9 +28,9 @@ from .schemas import TABLES, TableSchema, load
 
 _INT = re.compile(r"[+-]?[0-9]+")
 # no exponent (1.23E+07): Excel writes a number it shows that way into a CSV as shown, its last digits lost
-_NUM = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
-_SCIENTIFIC = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)[eE][+-]?[0-9]+")
-
+_MANTISSA = r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)"
+_NUM = re.compile(_MANTISSA)
+_SCIENTIFIC = re.compile(_MANTISSA + r"[eE][+-]?[0-9]+")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _TRUE, _FALSE = {"true", "True", "TRUE", "1"}, {"false", "False", "FALSE", "0"}
 _BOOL_WORDS = {**dict.fromkeys(["是", "有", "对", "√", "✓", "y", "yes", "t", "真"], "true"),
@@ -506,7 +506,7 @@ def _foreign_keys(schema: TableSchema, tbl: pa.Table, tables: dict, shown: dict,
         tshown = shown.get(ref["resource"], file).split("/")[-1]
         first = f"{tshown} 本身有错误（见该文件的提示），这个值可能就在出错的那一行：请先改正 {tshown}，再看这里是否仍然报错；" \
             if (ref["resource"] or schema.name) in unclean else ""
-        flagged = {f.row for f in report.errors if f.file == file and f.column == cols[0]}
+        flagged = {f.row for f in report.errors if f.file == file and f.column == cols[0]} if bad else set()
         for i in bad:
             r = tbl.slice(i, 1).to_pylist()[0]
             if r[ROW] in flagged:

@@ -54,9 +54,13 @@ def test_bad_input_is_located(case: str, minimal_copy: Path):
     assert expected["file"] in human.output and "Traceback" not in human.output
 
 
-def _fk_fixes(folder: Path) -> list[str]:
+def validate_folder(folder: Path) -> list[dict]:
     result = CliRunner().invoke(main, ["validate", "--data-dir", str(folder), "--format", "json"])
-    return [f["fix"] for f in json.loads(result.output)["findings"] if f["code"] == "foreign-key" and f["file"].endswith("schools.csv")]
+    return json.loads(result.output)["findings"]
+
+
+def _fk_fixes(folder: Path) -> list[str]:
+    return [f["fix"] for f in validate_folder(folder) if f["code"] == "foreign-key" and f["file"].endswith("schools.csv")]
 
 
 def test_a_missing_key_points_first_at_errors_in_the_file_it_refers_to(minimal_copy: Path):
@@ -87,8 +91,7 @@ def test_a_missing_key_points_first_at_errors_in_the_file_it_refers_to(minimal_c
                                           ("2022/2/30", None), ("上月", None)])
 def test_a_date_written_another_way_gets_the_date_it_most_likely_means(minimal_copy: Path, written, hint):
     edit(minimal_copy, "task_updates.csv", 2, "date", written)
-    result = CliRunner().invoke(main, ["validate", "--data-dir", str(minimal_copy), "--format", "json"])
-    (f,) = [f for f in json.loads(result.output)["findings"] if f["file"].endswith("task_updates.csv") and f["row"] == 2]
+    (f,) = [f for f in validate_folder(minimal_copy) if f["file"].endswith("task_updates.csv") and f["row"] == 2]
     assert f["value"] == written and f["fix"].endswith("请按 YYYY-MM-DD 填写，例如 2025-09-01（Excel 中可把单元格格式设为“文本”后输入）。")
     assert (hint in f["fix"]) if hint else f["fix"].startswith("请按")
 
@@ -98,8 +101,7 @@ def test_a_date_written_another_way_gets_the_date_it_most_likely_means(minimal_c
                                                   ("area_type", "城区（镇区）", None)])
 def test_a_near_miss_gets_a_guess_only_when_one_value_fits(minimal_copy: Path, column, written, guess):
     edit(minimal_copy, "schools.csv", 2, column, written)
-    result = CliRunner().invoke(main, ["validate", "--data-dir", str(minimal_copy), "--format", "json"])
-    (f,) = [f for f in json.loads(result.output)["findings"] if f["file"].endswith("schools.csv") and f["row"] == 2]
+    (f,) = [f for f in validate_folder(minimal_copy) if f["file"].endswith("schools.csv") and f["row"] == 2]
     assert (f["fix"].startswith(guess)) if guess else "是否应为" not in f["fix"], f["fix"]
 
 
@@ -115,11 +117,6 @@ def test_a_totals_row_is_one_message_whichever_reader_reads_the_file(minimal_cop
     total = len(lines)
     assert [(f["code"], f["row"]) for f in found if f["row"] == total] == [("total-row", total)], found
     assert ("blank-row" in {f["code"] for f in found}) == blank_row
-
-
-def validate_folder(folder: Path) -> list[dict]:
-    result = CliRunner().invoke(main, ["validate", "--data-dir", str(folder), "--format", "json"])
-    return json.loads(result.output)["findings"]
 
 
 def test_blank_cells_under_a_filled_one_are_named_as_cells_merged_in_excel(minimal_copy: Path):

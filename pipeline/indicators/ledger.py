@@ -82,7 +82,8 @@ def checks(tables: dict, outputs: dict, year: int) -> pd.DataFrame:
     f = failing(outputs, year)
     now = {tuple(k): g for k, g in zip(f[_KEY].astype(str).to_numpy().tolist(), f[["gap", "gap_unit"]].to_dict("records"))}
     units = outputs["school_units"]
-    present = set(zip(units.loc[units["year"] == year, "school_id"].tolist(), units.loc[units["year"] == year, "level"].tolist()))
+    units = units[units["year"] == year]
+    present = set(zip(units["school_id"].tolist(), units["level"].tolist()))
     sc = outputs["school_checks"]
     sc = sc[(sc["year"] == year) & (sc["profile"] == PROFILE)]
     checked = set(zip(sc["school_id"].tolist(), sc["item_id"].tolist()))            # the per-school items (G3–G7, Q4) the data checks
